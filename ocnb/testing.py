@@ -6,12 +6,12 @@
 __all__ = ['DEFAULT_ANSWER', 'FAULT_KINDS', 'prompt_of', 'body_key', 'fixed_responder', 'completion_json', 'error_json', 'Faults',
            'TestServer', 'make_app', 'reset_counts', 'bodies', 'start', 'stop', 'server_from_args', 'main']
 
-# %% ../nbs/01_testing.ipynb #f409001f
+# %% ../nbs/01_testing.ipynb #23bb766d
 import argparse, asyncio, hashlib, itertools, json, socket, struct, sys, threading, time
 from collections import Counter, deque
 from aiohttp import web
 
-# %% ../nbs/01_testing.ipynb #3d2aa970
+# %% ../nbs/01_testing.ipynb #554def2d
 def _text_of(content) -> str:
     "Chat `content` is a string or a list of parts like `{'type': 'text', 'text': ...}`."
     if content is None: return ''
@@ -24,13 +24,13 @@ def prompt_of(body: dict) -> str:
     p = body.get('prompt', '')
     return '\n'.join(map(str, p)) if isinstance(p, list) else str(p)
 
-# %% ../nbs/01_testing.ipynb #6aebd293
+# %% ../nbs/01_testing.ipynb #80197506
 def body_key(body: dict) -> str:
     "A short stable id of a request body (sorted-key JSON, sha256)."
     s = json.dumps(body, sort_keys=True, separators=(',', ':'), ensure_ascii=False)
     return hashlib.sha256(s.encode()).hexdigest()[:20]
 
-# %% ../nbs/01_testing.ipynb #57e36c48
+# %% ../nbs/01_testing.ipynb #b9676bf8
 DEFAULT_ANSWER = 'The answer is A.'
 
 def fixed_responder(answer: str = DEFAULT_ANSWER):
@@ -42,7 +42,7 @@ def _reply_parts(out) -> tuple:
     if isinstance(out, str): return out, 'stop'
     return str(out.get('text', '')), out.get('finish_reason', 'stop')
 
-# %% ../nbs/01_testing.ipynb #d23393d6
+# %% ../nbs/01_testing.ipynb #7e313702
 def _usage(prompt: str, text: str) -> dict:
     p, c = len(prompt.split()), len(text.split())
     return dict(prompt_tokens=p, completion_tokens=c, total_tokens=p + c)
@@ -61,7 +61,7 @@ def error_json(message: str, type='invalid_request_error', code=None, param=None
     "The OpenAI error shape: `{'error': {'message', 'type', 'param', 'code'}}`."
     return {'error': dict(message=message, type=type, param=param, code=code)}
 
-# %% ../nbs/01_testing.ipynb #87d8229e
+# %% ../nbs/01_testing.ipynb #cdfa5972
 FAULT_KINDS = ('429', '500', '503', 'reset', 'malformed', 'empty', 'slow')
 
 def _unit(*parts) -> float:
@@ -87,7 +87,7 @@ class Faults:
     def __repr__(self): return (f'Faults(rate={self.rate}, kinds={self.kinds}, seed={self.seed}, '
                                 f'retry_after={self.retry_after}, slow={self.slow}, fail_first={self.fail_first})')
 
-# %% ../nbs/01_testing.ipynb #ea882079
+# %% ../nbs/01_testing.ipynb #a62b6b20
 class _Counts:
     "What the server saw; only the server's loop thread writes it."
     def __init__(self, max_bodies=10_000):
@@ -102,7 +102,7 @@ class _Counts:
                     faults=dict(self.faults), distinct=len(self.attempts), answered=len(self.answered),
                     answered_twice=sum(v > 1 for v in self.answered.values()))
 
-# %% ../nbs/01_testing.ipynb #a0255442
+# %% ../nbs/01_testing.ipynb #93ba1d3b
 _ENDPOINTS = {'/v1/chat/completions': 'chat', '/v1/completions': 'completions'}
 
 def _json_response(obj, status=200, headers=None):
@@ -118,7 +118,7 @@ def _reset_connection(request):
         except OSError: pass
     tr.abort()
 
-# %% ../nbs/01_testing.ipynb #aa7209c1
+# %% ../nbs/01_testing.ipynb #b432a05f
 class TestServer:
     "An OpenAI-compatible server on `host:port` (0 = a free port), run in a background thread with its own loop."
     __test__ = False  # not a pytest test class
@@ -137,7 +137,7 @@ class TestServer:
     @property
     def base_url(self) -> str: return f'http://{self.host}:{self.port}/v1'
 
-# %% ../nbs/01_testing.ipynb #37ed9e95
+# %% ../nbs/01_testing.ipynb #564163dd
 def _authorized(self: TestServer, request) -> bool:
     return not self._api_key or request.headers.get('Authorization') == f'Bearer {self._api_key}'
 
@@ -151,7 +151,7 @@ async def _models(self: TestServer, request):
 
 TestServer._authorized, TestServer._models = _authorized, _models
 
-# %% ../nbs/01_testing.ipynb #f9bac76a
+# %% ../nbs/01_testing.ipynb #8e3b73a6
 async def _fault_response(self: TestServer, kind: str, request, endpoint: str, model: str):
     "The response for an injected fault; None for 'slow' (answer normally after the wait)."
     f = self.faults
@@ -171,7 +171,7 @@ async def _fault_response(self: TestServer, kind: str, request, endpoint: str, m
 
 TestServer._fault_response = _fault_response
 
-# %% ../nbs/01_testing.ipynb #41b05b66
+# %% ../nbs/01_testing.ipynb #9a8b9c88
 async def _complete(self: TestServer, request):
     "POST /v1/chat/completions and /v1/completions."
     c, endpoint = self._c, _ENDPOINTS[request.path]
@@ -208,7 +208,7 @@ async def _answer(self: TestServer, request, endpoint):
 
 TestServer._complete = _complete
 
-# %% ../nbs/01_testing.ipynb #821ccee0
+# %% ../nbs/01_testing.ipynb #887eeea6
 async def _counts_endpoint(self: TestServer, request): return _json_response(self.counts)
 async def _reset_endpoint(self: TestServer, request):
     self.reset_counts(); return _json_response(self.counts)
@@ -224,7 +224,7 @@ def make_app(self: TestServer) -> web.Application:
 
 TestServer.make_app = make_app
 
-# %% ../nbs/01_testing.ipynb #74021a33
+# %% ../nbs/01_testing.ipynb #c3e5a33c
 def _counts(self: TestServer) -> dict:
     "A snapshot of what the server saw: totals, per endpoint, per status or fault kind, peak in flight."
     return self._c.snapshot()
@@ -239,7 +239,7 @@ def bodies(self: TestServer) -> list:
 
 TestServer.counts, TestServer.reset_counts, TestServer.bodies = property(_counts), reset_counts, property(bodies)
 
-# %% ../nbs/01_testing.ipynb #4294c358
+# %% ../nbs/01_testing.ipynb #12901e99
 async def _start_site(self: TestServer):
     self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=0.2, handler_cancellation=True)
     await self._runner.setup()
@@ -276,7 +276,7 @@ TestServer._start_site, TestServer.start, TestServer.stop = _start_site, start, 
 TestServer.__enter__ = lambda self: self.start()
 TestServer.__exit__ = lambda self, *exc: self.stop()
 
-# %% ../nbs/01_testing.ipynb #7576f777
+# %% ../nbs/01_testing.ipynb #9f950442
 def _parser():
     p = argparse.ArgumentParser(prog='python -m ocnb.testing', description='Serve a fake OpenAI-compatible endpoint.')
     p.add_argument('--host', default='127.0.0.1')
@@ -302,7 +302,7 @@ def server_from_args(argv=None) -> TestServer:
     return TestServer(fixed_responder(a.answer), latency=a.latency, faults=faults, models=a.model or ('test-model',),
                       api_key=a.api_key, host=a.host, port=a.port)
 
-# %% ../nbs/01_testing.ipynb #56dd2542
+# %% ../nbs/01_testing.ipynb #db720959
 def main(argv=None):
     "Serve until interrupted; prints the base URL once listening."
     srv = server_from_args(argv).start()
@@ -312,5 +312,5 @@ def main(argv=None):
     except KeyboardInterrupt: pass
     finally: srv.stop()
 
-# %% ../nbs/01_testing.ipynb #14db9ea1
+# %% ../nbs/01_testing.ipynb #f3fb1ed8
 if __name__ == '__main__' and '__file__' in globals() and not hasattr(sys, 'ps1'): main()
