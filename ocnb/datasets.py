@@ -17,7 +17,7 @@ __all__ = ['DATASETS', 'MULTI', 'MMLU_SUBJECTS', 'mcq4', 'CEVAL_SUBJECTS', 'GSM8
            'get_dataset', 'resolve_datasets', 'fill', 'render_turns', 'to_messages', 'load_subset', 'load_shots',
            'reference', 'extract', 'prepare_arc', 'gsm8k_reference']
 
-# %% ../nbs/06_datasets.ipynb #a67df483
+# %% ../nbs/06_datasets.ipynb #78d73e4f
 @dataclass
 class Dataset:
     "A benchmark as OpenCompass configures it for gen-mode evaluation of an API model."
@@ -30,6 +30,7 @@ class Dataset:
     metric: Metric
     fmt: str = 'jsonl'                 # csv | jsonl | json
     bot: str = ''                      # answer turn template (few-shot); its gold is blanked for the test item
+    query_bot: bool = True             # whether the test item ends with that blanked answer turn (False: shots only)
     gold: str = 'answer'               # field holding the reference, after `prepare`
     subsets: tuple = ()                # empty: the dataset is its own single subset
     columns: tuple | None = None       # field names of a header-less CSV
@@ -80,7 +81,7 @@ def resolve_datasets(names) -> list[Dataset]:
             if ds not in out: out.append(ds)
     return out
 
-# %% ../nbs/06_datasets.ipynb #e95b9ce6
+# %% ../nbs/06_datasets.ipynb #c6e29ebb
 def fill(template: str, fields: dict) -> str:
     "OpenCompass's safe_format: replace each `{key}` by its value, leave other braces alone."
     for k, v in fields.items(): template = template.replace('{' + k + '}', str(v))
@@ -93,7 +94,7 @@ def render_turns(ds: Dataset, row: dict, shots=(), subset=None) -> list[tuple[st
     for h, b in ds.fixed_shots: turns += [('HUMAN', h), ('BOT', b)]
     for s in shots: turns += [('HUMAN', fill(ds.human, {**extra, **s})), ('BOT', fill(ds.bot, {**extra, **s}))]
     turns.append(('HUMAN', fill(ds.human, {**extra, **row})))
-    if ds.bot: turns.append(('BOT', fill(ds.bot, {**extra, **row, ds.gold: ''})))
+    if ds.bot and ds.query_bot: turns.append(('BOT', fill(ds.bot, {**extra, **row, ds.gold: ''})))
     return [t for t in turns if t[1]]
 
 def to_messages(turns, meta_template=None) -> list[dict]:
@@ -131,7 +132,7 @@ def extract(dataset, response: str) -> str:
     "The answer the scorer sees in one raw model `response` for `dataset`."
     return get_dataset(dataset).extractor(response or '')
 
-# %% ../nbs/06_datasets.ipynb #6d2d1a09
+# %% ../nbs/06_datasets.ipynb #2bb4e662
 MMLU_SUBJECTS = tuple('''abstract_algebra anatomy astronomy business_ethics clinical_knowledge college_biology college_chemistry
 college_computer_science college_mathematics college_medicine college_physics computer_security conceptual_physics econometrics
 electrical_engineering elementary_mathematics formal_logic global_facts high_school_biology high_school_chemistry
@@ -149,7 +150,7 @@ register(Dataset(
     file='mmlu/test/{subset}_test.csv', shots_file='mmlu/dev/{subset}_dev.csv', n_shots=5, fmt='csv',
     columns=('input', 'A', 'B', 'C', 'D', 'target'), gold='target',
     subset_vars=lambda s: {'hint': f"There is a single choice question about {s.replace('_', ' ')}. Answer the question by replying A, B, C or D."},
-    human='{hint}\nQuestion: {input}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nAnswer: ', bot='{target}\n',
+    human='{hint}\nQuestion: {input}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nAnswer: ', bot='{target}\n', query_bot=False,
     extractor=mcq4, metric=accuracy, max_out_len=2048))
 
 # %% ../nbs/06_datasets.ipynb #b73974ac
