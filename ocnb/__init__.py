@@ -1,1 +1,21 @@
 __version__ = "0.1.0"
+# The public API. Light stages are imported here; heavy ones (pandas, aiohttp, ipywidgets) load on first use,
+# so `import ocnb` stays fast.
+from .config import ModelConfig, ConfigError
+from .datasets import Dataset, list_datasets, get_dataset, register
+from .datasets import extract  # `ocnb.extract` (the function) shadows the ocnb.extract module, which is loaded above
+
+_lazy = {'evaluate': 'pipeline', 'aevaluate': 'pipeline', 'EvalResult': 'pipeline', 'rescore': 'pipeline',
+         'run_task': 'task', 'Summarizer': 'task', 'EvalForm': 'form', 'datasets_info': 'datasets',
+         'TestServer': 'testing', 'Client': 'client'}
+
+def __getattr__(name):
+    if name in _lazy:
+        import importlib
+        try: obj = getattr(importlib.import_module(f'{__name__}.{_lazy[name]}'), name)
+        except (ImportError, AttributeError): raise AttributeError(f"module 'ocnb' has no attribute {name!r}") from None
+        globals()[name] = obj
+        return obj
+    raise AttributeError(f"module 'ocnb' has no attribute {name!r}")
+
+def __dir__(): return sorted(list(globals()) + list(_lazy))
