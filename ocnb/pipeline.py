@@ -153,13 +153,17 @@ def write_run(res: EvalResult, run_dir: Path, config: dict, ts: str):
     cd = run_dir/'configs'; cd.mkdir(parents=True, exist_ok=True)
     (cd/f'config_{ts}.json').write_text(json.dumps(redact_config(config), indent=2, ensure_ascii=False, default=str))
 
-# %% ../nbs/08_pipeline.ipynb #d680556b
-def _progress(total, enabled):
-    if not enabled: return None
-    try:
-        from tqdm.auto import tqdm
-        return tqdm(total=total, desc='ocnb', unit='req', leave=True)
-    except Exception: return None
+# %% ../nbs/08_pipeline.ipynb #cc6198d4
+def _progress(total, progress):
+    "A per-reply callback: tqdm.auto's bar (`progress=True`), a user's `f(done, total)`, or nothing."
+    if callable(progress):
+        done = [0]
+        def tick(i, r): done[0] += 1; progress(done[0], total)
+        return tick, None
+    if not progress: return None, None
+    from tqdm.auto import tqdm
+    bar = tqdm(total=total, desc='ocnb', unit='req', leave=True)
+    return (lambda i, r: bar.update(1)), bar
 
 async def _run_model(m: ModelConfig, bodies, cache_path, on_reply):
     client = Client(m.base_urls, api_key=m.api_key, concurrency=m.concurrency or m.batch_size,
@@ -177,8 +181,7 @@ async def aevaluate(models, datasets, *, limit=None, work_dir=None, data_dir=Non
     work_dir = Path(work_dir or 'outputs/default')
     ts = datetime.now().strftime('%Y%m%d_%H%M%S')
     per_model = [[request_body(m, t, max_tokens_for(m, s.ds, generation), generation) for s in subsets for t in s.turns] for m in ms]
-    bar = _progress(sum(map(len, per_model)), progress)
-    tick = (lambda i, r: bar.update(1)) if bar is not None else None
+    tick, bar = _progress(sum(map(len, per_model)), progress)
     (work_dir/'cache').mkdir(parents=True, exist_ok=True)
     caches = [work_dir/'cache'/f'{m.abbr}.jsonl' if reuse else None for m in ms]
     try: replies = await asyncio.gather(*[_run_model(m, b, c, tick) for m, b, c in zip(ms, per_model, caches)])
@@ -191,9 +194,11 @@ async def aevaluate(models, datasets, *, limit=None, work_dir=None, data_dir=Non
     write_run(res, res.work_dir, config, ts)
     return res
 
-def evaluate(models, datasets, *, limit=None, work_dir=None, data_dir=None, concurrency=None, **generation) -> EvalResult:
+def evaluate(models, datasets, *, limit=None, work_dir=None, data_dir=None, concurrency=None, reuse=True,
+             progress=True, **generation) -> EvalResult:
     "Evaluate `models` (URLs or OpenCompass model dicts) on `datasets`; returns an `EvalResult`."
-    return run_sync(aevaluate(models, datasets, limit=limit, work_dir=work_dir, data_dir=data_dir, concurrency=concurrency, **generation))
+    return run_sync(aevaluate(models, datasets, limit=limit, work_dir=work_dir, data_dir=data_dir, concurrency=concurrency,
+                              reuse=reuse, progress=progress, **generation))
 
 # %% ../nbs/08_pipeline.ipynb #1622ac80
 SAMPLE_COLUMNS = ('model', 'dataset', 'subset', 'sample_id', 'prompt', 'response', 'prediction', 'gold', 'correct', 'score',
