@@ -16,7 +16,8 @@ from .report import summary_frame, format_table, markdown_table
 
 # %% auto #0
 __all__ = ['GENERATION_KEYS', 'SAMPLE_COLUMNS', 'Subset', 'plan_subsets', 'resolve_models', 'request_body', 'max_tokens_for',
-           'score_rows', 'EvalResult', 'summary_entries', 'write_run', 'aevaluate', 'evaluate', 'collect']
+           'score_rows', 'EvalResult', 'summary_entries', 'write_run', 'aevaluate', 'evaluate', 'collect',
+           'load_samples', 'rescore']
 
 # %% ../nbs/08_pipeline.ipynb #902ece7e
 GENERATION_KEYS = ('temperature', 'max_out_len', 'top_p', 'seed', 'stop', 'meta_template')
@@ -231,3 +232,42 @@ def collect(ms, subsets, per_model, replies) -> EvalResult:
     ent = summary_entries(subsets)
     models = [m.abbr for m in ms]
     return EvalResult(samples, scores, summary_frame(scores, ent, models), None, models, ent)
+
+# %% ../nbs/08_pipeline.ipynb #b42c424d
+def load_samples(run_dir) -> 'pd.DataFrame':
+    "The samples of a saved run, read from its predictions/<model>/<subset>.jsonl files."
+    import pandas as pd
+    run_dir = Path(run_dir)
+    if not (run_dir/'predictions').is_dir():
+        from ocnb.task import latest_run
+        run_dir = latest_run(run_dir)
+    frames = [pd.read_json(p, lines=True, dtype=False).assign(model=p.parent.name)
+              for p in sorted((run_dir/'predictions').glob('*/*.jsonl'))]
+    if not frames: raise ConfigError(f"no predictions in {run_dir}; pass a run folder written by ocnb.evaluate")
+    df = pd.concat(frames, ignore_index=True)
+    return df[[c for c in SAMPLE_COLUMNS if c in df.columns]]
+
+def rescore(source, *, extractors: dict | None = None, metrics: dict | None = None) -> EvalResult:
+    "Re-extract and re-score the saved responses of `source` (an `EvalResult` or a run folder) without calling a model."
+    from dataclasses import replace
+    import pandas as pd
+    samples = (source.samples if isinstance(source, EvalResult) else load_samples(source)).reset_index(drop=True)
+    work_dir = source.work_dir if isinstance(source, EvalResult) else Path(source)
+    extractors, metrics = extractors or {}, metrics or {}
+    samples['error'] = samples['error'].astype(object).where(samples['error'].notna(), None)
+    score_rows_, ent = [], {}
+    pred_col, score_col, correct_col = [None] * len(samples), [None] * len(samples), [None] * len(samples)
+    for (model, name, subset), g in samples.groupby(['model', 'dataset', 'subset'], sort=False):
+        ds = get_dataset(name)
+        ds = replace(ds, extractor=extractors.get(name, ds.extractor), metric=metrics.get(name, ds.metric))
+        preds, scores, (metric, val, n, lo, hi) = score_rows(ds, g['response'].tolist(), g['gold'].astype(str).tolist(), g['error'].tolist())
+        for i, p, x in zip(g.index, preds, scores): pred_col[i], score_col[i], correct_col[i] = p, x, None if x is None else x == 1.0
+        score_rows_.append(dict(model=model, dataset=name, subset=subset, metric=metric, score=val, n=n,
+                                n_errors=int(g['error'].notna().sum()), ci_low=lo, ci_high=hi))
+        row = ds.group or subset
+        v, subs, w = ent.get(row, (ds.version, [], None))
+        if subset not in subs: ent[row] = (v, subs + [subset], w)
+    samples = samples.assign(prediction=pred_col, score=score_col, correct=correct_col)
+    scores = pd.DataFrame(score_rows_, columns=['model', 'dataset', 'subset', 'metric', 'score', 'n', 'n_errors', 'ci_low', 'ci_high'])
+    models = list(dict.fromkeys(samples['model']))
+    return EvalResult(samples, scores, summary_frame(scores, ent, models), work_dir, models, ent)
