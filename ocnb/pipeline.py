@@ -171,8 +171,19 @@ async def _run_model(m: ModelConfig, bodies, cache_path, on_reply):
                     qps=m.query_per_second, cache_path=cache_path, **({'max_attempts': m.retry} if m.retry else {}))
     return await client.generate(bodies, on_reply=on_reply)
 
+def _reply_hooks(ms, subsets, tick, on_reply):
+    "Per model, the client's `on_reply`: the progress tick, then `on_reply(model, subset, j, reply)`."
+    if on_reply is None: return [tick] * len(ms)
+    where = [(s, j) for s in subsets for j in range(len(s.ids))]
+    def hook(abbr):
+        def f(i, r):
+            if tick: tick(i, r)
+            on_reply(abbr, *where[i], r)
+        return f
+    return [hook(m.abbr) for m in ms]
+
 async def aevaluate(models, datasets, *, limit=None, work_dir=None, data_dir=None, concurrency=None,
-                    reuse=True, progress=True, **generation) -> EvalResult:
+                    reuse=True, progress=True, on_reply=None, **generation) -> EvalResult:
     "Coroutine version of `evaluate`."
     import asyncio
     bad = [k for k in generation if k not in GENERATION_KEYS]
@@ -185,7 +196,8 @@ async def aevaluate(models, datasets, *, limit=None, work_dir=None, data_dir=Non
     tick, bar = _progress(sum(map(len, per_model)), progress)
     (work_dir/'cache').mkdir(parents=True, exist_ok=True)
     caches = [work_dir/'cache'/f'{m.abbr}.jsonl' if reuse else None for m in ms]
-    try: replies = await asyncio.gather(*[_run_model(m, b, c, tick) for m, b, c in zip(ms, per_model, caches)])
+    hooks = _reply_hooks(ms, subsets, tick, on_reply)
+    try: replies = await asyncio.gather(*[_run_model(m, b, c, h) for m, b, c, h in zip(ms, per_model, caches, hooks)])
     finally:
         if bar is not None: bar.close()
     res = collect(ms, subsets, per_model, replies)
@@ -196,10 +208,10 @@ async def aevaluate(models, datasets, *, limit=None, work_dir=None, data_dir=Non
     return res
 
 def evaluate(models, datasets, *, limit=None, work_dir=None, data_dir=None, concurrency=None, reuse=True,
-             progress=True, **generation) -> EvalResult:
+             progress=True, on_reply=None, **generation) -> EvalResult:
     "Evaluate `models` (URLs or OpenCompass model dicts) on `datasets`; returns an `EvalResult`."
     return run_sync(aevaluate(models, datasets, limit=limit, work_dir=work_dir, data_dir=data_dir, concurrency=concurrency,
-                              reuse=reuse, progress=progress, **generation))
+                              reuse=reuse, progress=progress, on_reply=on_reply, **generation))
 
 # %% ../nbs/08_pipeline.ipynb #1622ac80
 SAMPLE_COLUMNS = ('model', 'dataset', 'subset', 'sample_id', 'prompt', 'response', 'prediction', 'gold', 'correct', 'score',
