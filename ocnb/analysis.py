@@ -57,14 +57,14 @@ def paired_bootstrap(diffs_by_subset, n_boot: int = 2000, seed: int = 0, level: 
     a = (1 - level) / 2
     return float(np.quantile(boots, a)), float(np.quantile(boots, 1 - a))
 
-# %% ../nbs/11_analysis.ipynb #0ebb433a
+# %% ../nbs/11_analysis.ipynb #3bc577bb
 def _pairs(samples, a: str, b: str):
     "Rows of the items both `a` and `b` answered without error and with a per-item score."
     import pandas as pd
     key = ['dataset', 'subset', 'sample_id']
     ok = samples[samples.error.isna() & samples.score.notna()]
     A, B = (ok[ok.model == m].set_index(key)[['score']] for m in (a, b))
-    return A.join(B, lsuffix='_a', rsuffix='_b', how='inner').reset_index()
+    return A.merge(B, left_index=True, right_index=True, suffixes=('_a', '_b')).reset_index()
 
 def compare(res, a: str | None = None, b: str | None = None, n_boot: int = 2000, seed: int = 0) -> 'pd.DataFrame':
     "Per dataset: scores of models `a` and `b` on shared items, `a − b`, its paired bootstrap 95% CI, exact McNemar p."

@@ -38,7 +38,7 @@ def filter_samples(samples, model=None, dataset=None, subset=None, outcome=None,
               samples.gold.astype(str).str.lower().str.contains(s, regex=False))
     return samples[m]
 
-# %% ../nbs/12_browser.ipynb #f9d8dc49
+# %% ../nbs/12_browser.ipynb #41966239
 def disagreements(samples, a: str, b: str, on: str = 'prediction') -> 'pd.DataFrame':
     "Items both `a` and `b` answered where their extracted answers (`on='prediction'`) or outcomes (`on='correct'`) differ."
     key = ['dataset', 'subset', 'sample_id']
@@ -46,8 +46,8 @@ def disagreements(samples, a: str, b: str, on: str = 'prediction') -> 'pd.DataFr
     keep = ['prediction', 'correct', 'response']
     A = ok[ok.model == a].set_index(key)[['prompt', 'gold'] + keep]
     B = ok[ok.model == b].set_index(key)[keep]
-    w = A.join(B, lsuffix=f'_{a}', rsuffix=f'_{b}', how='inner') if a != b else A.join(B.add_suffix('_2'), how='inner')
-    if a == b: return w.iloc[:0].reset_index()
+    if a == b: return A.join(B.add_suffix('_2'), how='inner').iloc[:0].reset_index()
+    w = A.merge(B, left_index=True, right_index=True, suffixes=(f'_{a}', f'_{b}'))
     x, y = (w[f'{on}_{a}'].astype(str), w[f'{on}_{b}'].astype(str))
     return w[x != y].reset_index()
 
