@@ -192,7 +192,7 @@ class DatasetPicker:
 
     def _count(self): self.count.value = f"&nbsp;{len(self.value)} selected: {', '.join(self.value) or '—'}"
 
-# %% ../nbs/10_form.ipynb #84bce93a
+# %% ../nbs/10_form.ipynb #dd2047aa
 class EvalForm:
     "An ipywidgets form for `ocnb.evaluate` with live progress, results, plots, samples and code."
     def __init__(self, url: str = 'http://127.0.0.1:8000/v1', datasets=('mmlu', 'ceval', 'ARC_c', 'gsm8k'), limit='10',
@@ -206,18 +206,19 @@ class EvalForm:
         self.add_btn.on_click(lambda _: self.add_model(self.rows[-1].url.value if self.rows else url))
         self.add_model(url)
         self.datasets = DatasetPicker(datasets)
-        self.limit = W.Text(value=str(limit or ''), description='Limit', placeholder="all, 10, 0.1, [10:20]", layout=W.Layout(width='200px'))
+        st = {'description_width': 'initial'}
+        self.limit = W.Text(value=str(limit or ''), description='Limit', placeholder="all, 10, 0.1, [10:20]", style=st, layout=W.Layout(width='190px'))
         self.concurrency = W.BoundedIntText(value=0, min=0, max=4096, description='Concurrency', tooltip='0: the client default',
-                                            layout=W.Layout(width='170px'))
-        self.temperature = W.Text(value='', description='Temperature', placeholder='default', layout=W.Layout(width='170px'))
+                                            style=st, layout=W.Layout(width='170px'))
+        self.temperature = W.Text(value='', description='Temperature', placeholder='default', style=st, layout=W.Layout(width='190px'))
         self.max_tokens = W.BoundedIntText(value=0, min=0, max=1_000_000, description='Max tokens', tooltip="0: each dataset's default",
-                                           layout=W.Layout(width='170px'))
+                                           style=st, layout=W.Layout(width='170px'))
         self.run_btn = W.Button(description='Run', button_style='primary', icon='play')
         self.cancel_btn = W.Button(description='Cancel', icon='stop', disabled=True)
         self.code_btn = W.ToggleButton(description='Code', icon='code', tooltip='the ocnb.evaluate call equal to this form')
         self.status, self.table, self.code_view = W.HTML(), W.HTML(), W.HTML()
         self.bars = W.VBox()
-        self.results = W.Tab()
+        self.results = W.Tab(layout=W.Layout(display='none'))   # shown when a run has results
         self.run_btn.on_click(lambda _: self.run(wait=False))
         self.cancel_btn.on_click(lambda _: self.cancel())
         self.code_btn.observe(lambda _: self.show_code(), 'value')
@@ -267,7 +268,7 @@ class EvalForm:
         except ConfigError as e: src = f'# the form is not complete yet: {e}'
         self.code_view.value = f"<pre style='background:#f6f6f6;padding:6px'>{html.escape(src)}</pre>"
 
-# %% ../nbs/10_form.ipynb #ccae9532
+# %% ../nbs/10_form.ipynb #bc9cb6aa
 def _start(self: EvalForm):
     from ocnb.pipeline import plan_subsets
     models, datasets, kw = self.args()
@@ -301,7 +302,7 @@ def run(self: EvalForm, wait: bool = True):
     try: models, datasets, kw, totals = self._start()
     except Exception as e:
         self.error = e; self._say(f'{type(e).__name__}: {e}', ok=False); return None
-    self._bars(totals, len(models)); self.results.children = []; self.table.value = ''
+    self._bars(totals, len(models)); self.results.children = []; self.results.layout.display = 'none'; self.table.value = ''
     self.run_btn.disabled, self.cancel_btn.disabled = True, False
     self._say(f"running {sum(totals.values()) * len(models)} requests…")
     self._thread = threading.Thread(target=self._work, args=(models, datasets, kw), daemon=True, name='ocnb-form')
@@ -341,7 +342,7 @@ def wait(self: EvalForm, timeout: float | None = None):
 
 EvalForm._work, EvalForm.cancel, EvalForm.wait = _work, cancel, wait
 
-# %% ../nbs/10_form.ipynb #542c578e
+# %% ../nbs/10_form.ipynb #f5c801e0
 def _png(fig) -> bytes:
     import io
     b = io.BytesIO(); fig.savefig(b, format='png', dpi=80); return b.getvalue()
@@ -355,7 +356,7 @@ def _finish(self: EvalForm):
     import ocnb.analysis, ocnb.browser   # they give results .plot and .browse (loaded here: they come after this stage)
     tabs = [('Summary', W.HTML(r._repr_html_())), ('Plots', W.Image(value=_png(r.plot()), format='png')),
             ('Samples', r.browse().widget)]
-    self.results.children = [w for _, w in tabs]
+    self.results.children = [w for _, w in tabs]; self.results.layout.display = None
     for i, (t, _) in enumerate(tabs): self.results.set_title(i, t)
     n, e = len(r.samples), int(r.samples.error.notna().sum())
     self._say(f'done: {n} samples, {e} errors — {r.work_dir}', ok=e == 0)
