@@ -192,7 +192,7 @@ class DatasetPicker:
 
     def _count(self): self.count.value = f"&nbsp;{len(self.value)} selected: {', '.join(self.value) or '—'}"
 
-# %% ../nbs/10_form.ipynb #dd2047aa
+# %% ../nbs/10_form.ipynb #9ec3f09c
 class EvalForm:
     "An ipywidgets form for `ocnb.evaluate` with live progress, results, plots, samples and code."
     def __init__(self, url: str = 'http://127.0.0.1:8000/v1', datasets=('mmlu', 'ceval', 'ARC_c', 'gsm8k'), limit='10',
@@ -223,7 +223,7 @@ class EvalForm:
         self.cancel_btn.on_click(lambda _: self.cancel())
         self.code_btn.observe(lambda _: self.show_code(), 'value')
         self.widget = W.VBox([W.HTML('<b>Models</b>'), self.models_box, self.add_btn, self.datasets.widget,
-                              W.HBox([self.limit, self.concurrency, self.temperature, self.max_tokens]),
+                              W.HBox([self.limit, self.concurrency, self.temperature, self.max_tokens], layout=W.Layout(flex_flow='row wrap')),
                               W.HBox([self.run_btn, self.cancel_btn, self.code_btn]), self.code_view, self.status,
                               self.bars, self.table, self.results])
 

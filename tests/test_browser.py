@@ -64,7 +64,7 @@ def lab(tmp_path):
 
 def test_form_in_jupyterlab(browser, lab):
     url, tmp = lab
-    page = browser.new_page(viewport={'width': 1200, 'height': 1000})
+    page = browser.new_page(viewport={'width': 1100, 'height': 2600})   # tall: the whole form in view
     page.goto(url)
     page.wait_for_selector('.jp-Notebook', timeout=60_000)
     try: page.locator('.jp-Dialog button:has-text("Select")').click(timeout=10_000)   # "Select Kernel": the default
