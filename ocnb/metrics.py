@@ -6,12 +6,12 @@
 __all__ = ['accuracy', 'gsm8k_accuracy', 'Metric', 'MetricValue', 'wilson_interval', 'bootstrap_interval', 'compute',
            'exact_match', 'numeric_equal']
 
-# %% ../nbs/05_metrics.ipynb #7eb07c2b
+# %% ../nbs/05_metrics.ipynb #22c04d0e
 import math, re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-# %% ../nbs/05_metrics.ipynb #644fbec7
+# %% ../nbs/05_metrics.ipynb #49e40d49
 @dataclass(frozen=True)
 class Metric:
     "A metric as OpenCompass names it, scored per sample and optionally over the whole corpus."
@@ -20,7 +20,7 @@ class Metric:
     corpus: Optional[Callable] = None            # (preds, golds) -> {name: value 0..100} when the mean is not the metric
     def __call__(self, pred, gold) -> float: return float(self.score(pred, gold))
 
-# %% ../nbs/05_metrics.ipynb #bdc57807
+# %% ../nbs/05_metrics.ipynb #ae7d02e2
 @dataclass
 class MetricValue:
     "The headline value of a metric over a set of samples (0..100) and its 95% confidence interval."
@@ -31,7 +31,7 @@ class MetricValue:
     high: Optional[float] = None
     extra: dict = field(default_factory=dict)  # other values a corpus metric reports (rouge2, rougeL, ...)
 
-# %% ../nbs/05_metrics.ipynb #4ecb8d80
+# %% ../nbs/05_metrics.ipynb #6bd0c59d
 def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple:
     "95% Wilson score interval for k successes out of n, as percentages."
     if n == 0: return (0.0, 100.0)
@@ -40,7 +40,7 @@ def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple:
     half = z * math.sqrt(p*(1-p)/n + z*z/(4*n*n)) / (1 + z*z/n)
     return (100*max(0.0, centre-half), 100*min(1.0, centre+half))
 
-# %% ../nbs/05_metrics.ipynb #072e3025
+# %% ../nbs/05_metrics.ipynb #c6689d75
 def bootstrap_interval(values, n_boot: int = 2000, seed: int = 0) -> tuple:
     "95% percentile-bootstrap interval of the mean of per-sample values in [0, 1], as percentages."
     import numpy as np
@@ -49,7 +49,7 @@ def bootstrap_interval(values, n_boot: int = 2000, seed: int = 0) -> tuple:
     means = np.random.default_rng(seed).choice(v, size=(n_boot, len(v)), replace=True).mean(axis=1)
     return (100*float(np.percentile(means, 2.5)), 100*float(np.percentile(means, 97.5)))
 
-# %% ../nbs/05_metrics.ipynb #40c0b56b
+# %% ../nbs/05_metrics.ipynb #75676597
 def _is_binary(values): return all(v in (0.0, 1.0) for v in values)
 
 def compute(metric: Metric, preds: list, golds: list) -> MetricValue:
@@ -64,14 +64,14 @@ def compute(metric: Metric, preds: list, golds: list) -> MetricValue:
     lo, hi = wilson_interval(round(sum(scores)), n) if _is_binary(scores) else bootstrap_interval(scores)
     return MetricValue(metric.name, value, n, lo, hi)
 
-# %% ../nbs/05_metrics.ipynb #2ed66119
+# %% ../nbs/05_metrics.ipynb #b0205cdd
 def exact_match(pred, gold) -> float:
     "1.0 when `str(pred) == str(gold)`, else 0.0 (OpenCompass AccEvaluator)."
     return float(str(pred) == str(gold))
 
 accuracy = Metric('accuracy', exact_match)
 
-# %% ../nbs/05_metrics.ipynb #4e86dc14
+# %% ../nbs/05_metrics.ipynb #8c15ebe0
 def _to_float(s):
     try: return float(str(s).replace(',', '').strip())
     except (TypeError, ValueError): return None
