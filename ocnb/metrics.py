@@ -6,24 +6,25 @@
 __all__ = ['accuracy', 'gsm8k_accuracy', 'em_score', 'qa_score', 'tydiqa_em', 'tydiqa_f1', 'squad_f1_metric', 'lambada_accuracy',
            'bbh_score', 'siqa_accuracy', 'gaokao_multi_choice_score', 'gaokao_per_question', 'xsum_rouge',
            'lcsts_rouge', 'math_accuracy', 'agieval_math_score', 'Metric', 'MetricValue', 'wilson_interval',
-           'bootstrap_interval', 'compute', 'exact_match', 'numeric_equal', 'em_match', 'qa_substring_match',
-           'squad_tokens', 'squad_f1', 'squad_em', 'lambada_match', 'nearest_option', 'option_distance_match',
-           'gaokao_multi_choice_credit', 'gaokao_positions_credit', 'rouge1_f', 'rouge_corpus', 'zh_rouge1_f',
-           'zh_rouge_corpus', 'bleu_tokenizer', 'bleu', 'strip_math_v2', 'strip_math_v1', 'math_equal', 'oc_math_equiv',
-           'math_equiv', 'agieval_math_equiv']
+           'bootstrap_interval', 'compute', 'sample_scores', 'exact_match', 'numeric_equal', 'em_match',
+           'qa_substring_match', 'squad_tokens', 'squad_f1', 'squad_em', 'lambada_match', 'nearest_option',
+           'option_distance_match', 'gaokao_multi_choice_credit', 'gaokao_positions_credit', 'rouge1_f', 'rouge_corpus',
+           'zh_rouge1_f', 'zh_rouge_corpus', 'bleu_tokenizer', 'bleu', 'strip_math_v2', 'strip_math_v1', 'math_equal',
+           'oc_math_equiv', 'math_equiv', 'agieval_math_equiv']
 
 # %% ../nbs/05_metrics.ipynb #4b571724
 import math, re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-# %% ../nbs/05_metrics.ipynb #2c3bb7db
+# %% ../nbs/05_metrics.ipynb #d1884da3
 @dataclass(frozen=True)
 class Metric:
     "A metric as OpenCompass names it, scored per sample and optionally over the whole corpus."
     name: str                                    # the name OpenCompass displays: accuracy, score, rouge1, ...
     score: Optional[Callable] = None             # (pred, gold) -> float in [0, 1]
     corpus: Optional[Callable] = None            # (preds, golds) -> {name: value 0..100} when the mean is not the metric
+    batch: Optional[Callable] = None             # (preds, golds) -> (scores, extra): all samples at once (code runs)
     def __call__(self, pred, gold) -> float: return float(self.score(pred, gold))
 
 # %% ../nbs/05_metrics.ipynb #fa9fac03
@@ -55,7 +56,7 @@ def bootstrap_interval(values, n_boot: int = 2000, seed: int = 0) -> tuple:
     means = np.random.default_rng(seed).choice(v, size=(n_boot, len(v)), replace=True).mean(axis=1)
     return (100*float(np.percentile(means, 2.5)), 100*float(np.percentile(means, 97.5)))
 
-# %% ../nbs/05_metrics.ipynb #906d1323
+# %% ../nbs/05_metrics.ipynb #93405816
 def _is_binary(values): return all(v in (0.0, 1.0) for v in values)
 
 def compute(metric: Metric, preds: list, golds: list) -> MetricValue:
@@ -65,10 +66,14 @@ def compute(metric: Metric, preds: list, golds: list) -> MetricValue:
     if metric.corpus is not None:
         vals = metric.corpus(list(preds), list(golds)) if n else {metric.name: 0.0}
         return MetricValue(metric.name, float(vals[metric.name]), n, extra={k: v for k, v in vals.items() if k != metric.name})
-    scores = [metric(p, g) for p, g in zip(preds, golds)]
+    scores, extra = metric.batch(list(preds), list(golds)) if metric.batch else ([metric(p, g) for p, g in zip(preds, golds)], {})
     value = 100 * sum(scores) / n if n else 0.0
     lo, hi = wilson_interval(round(sum(scores)), n) if _is_binary(scores) else bootstrap_interval(scores)
-    return MetricValue(metric.name, value, n, lo, hi)
+    return MetricValue(metric.name, value, n, lo, hi, extra=dict(extra))
+
+def sample_scores(metric: Metric, preds: list, golds: list) -> list:
+    "Per-sample values in [0, 1] (the rows' `score` column), using the metric's batch scorer when it has one."
+    return list(metric.batch(list(preds), list(golds))[0]) if metric.batch else [metric(p, g) for p, g in zip(preds, golds)]
 
 # %% ../nbs/05_metrics.ipynb #107ee901
 def exact_match(pred, gold) -> float:
