@@ -85,15 +85,13 @@ def option_letters(text: str, options: str = 'ABCD') -> str:
     else: return ''
     return ''.join(sorted(set(re.findall(o, letters))))
 
-# %% ../nbs/04_extract.ipynb #6a807038
+# %% ../nbs/04_extract.ipynb #e6b09ddf
 def last_boxed(text: str) -> str:
     "Content of the last `\\boxed{…}` or `\\fbox{…}` with nested braces matched, or '' (unclosed box: '')."
     text = str(text or '')
-    start = max(text.rfind('\\boxed'), text.rfind('\\fbox'))
-    if start < 0: return ''
-    i = text.find('{', start)
-    if i < 0: return ''
-    depth = 0
+    starts = list(re.finditer(r'\\(?:boxed|fbox)\s*\{', text))
+    if not starts: return ''
+    i, depth = starts[-1].end() - 1, 0
     for j in range(i, len(text)):
         depth += {'{': 1, '}': -1}.get(text[j], 0)
         if depth == 0: return text[i+1:j]
@@ -189,15 +187,16 @@ def agieval_math_answer(text: str) -> str:
     nums = re.findall(r'\d+(?:\.\d+)?(?![\w])', text)
     return nums[-1] if nums else ''
 
-# %% ../nbs/04_extract.ipynb #846fb836
+# %% ../nbs/04_extract.ipynb #4b3b73e6
 def _after_answer_is(s):
     return s.split('answer is ', 1)[1] if 'answer is ' in s else s
 
 def bbh_mcq(text: str) -> str:
     "BBH multiple-choice answer: the `(X)` after `answer is` (else the first option-like letter), as `(X)`."
     s = _after_answer_is(str(text or '').replace('**', ''))
-    m = re.search(r'\(([A-Z])\)', s) or re.search(r'(?<![A-Za-z])([A-Z])(?![A-Za-z])', s)
-    return f'({m.group(1)})' if m else s.strip()
+    if m := re.search(r'\(([A-Z])\)', s): return f'({m.group(1)})'
+    letters = _standalone_letters(s, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')
+    return f'({letters[0]})' if letters else s.strip()
 
 def bbh_freeform(text: str) -> str:
     "BBH free-form answer: after `answer is`, the first line, stripped, one trailing '.' and `**` removed."
@@ -213,10 +212,11 @@ def general_postprocess(text: str) -> str:
     s = re.sub(r'\b(?:a|an|the)\b', ' ', s, flags=re.IGNORECASE)
     return ' '.join(s.split())
 
-# %% ../nbs/04_extract.ipynb #6624b2d3
+# %% ../nbs/04_extract.ipynb #d0b2fe51
 def _after_last(s, marker):
-    i = s.lower().rfind(marker)
-    return s[i+len(marker):] if i >= 0 else s
+    "The part of `s` after the last case-insensitive match of the regex `marker` (all of `s` if none)."
+    found = list(re.finditer(marker, s, re.IGNORECASE))
+    return s[found[-1].end():] if found else s
 
 def nq_answer(text: str) -> str:
     "nq answer: first line, the part after the last `answer is`, stripped."
@@ -225,7 +225,7 @@ def nq_answer(text: str) -> str:
 def triviaqa_answer(text: str) -> str:
     "triviaqa answer: first line, after the last `answer is`, then `a:`, then `answer:`, stripped."
     s = str(text or '').strip().split('\n')[0]
-    for marker in ('answer is', 'a:', 'answer:'): s = _after_last(s, marker)
+    for marker in ('answer is', r'\ba:', r'\banswer:'): s = _after_last(s, marker)
     return s.strip()
 
 # %% ../nbs/04_extract.ipynb #2c7ae71f
@@ -271,12 +271,12 @@ def humaneval_code(text: str) -> str:
     m = re.search(r'```[\w+-]*[ \t]*\n(.*?)```', text, re.DOTALL)
     return m.group(1) if m else text
 
-# %% ../nbs/04_extract.ipynb #0d94c8d5
+# %% ../nbs/04_extract.ipynb #dcc9b0cb
 def mbpp_code(text: str) -> str:
     "MBPP program: the code between `[BEGIN]` and `[DONE]` (quotes removed), else the first fenced block, else the text."
     s = str(text or '')
-    if m := re.search(r'\[?BEGIN\]?', s): s = s[m.end():]
-    s = re.split(r'\[?DONE\]?', s, maxsplit=1)[0]
+    if m := re.search(r'\[?\bBEGIN\b\]?', s): s = s[m.end():]
+    s = re.split(r'\[?\bDONE\b\]?', s, maxsplit=1)[0]
     if m := re.search(r'```[\w+-]*[ \t]*\n?(.*?)(?:```|$)', s, re.DOTALL): s = m.group(1)
     s = s.strip()
     if s.startswith("'"): s = s[1:]
