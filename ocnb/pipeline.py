@@ -175,7 +175,7 @@ def write_run(res: EvalResult, run_dir: Path, config: dict, ts: str):
     cd = run_dir/'configs'; cd.mkdir(parents=True, exist_ok=True)
     (cd/f'config_{ts}.json').write_text(json.dumps(redact_config(config), indent=2, ensure_ascii=False, default=str), encoding='utf-8')
 
-# %% ../nbs/08_pipeline.ipynb #7c20d47e
+# %% ../nbs/08_pipeline.ipynb #ef9843af
 def _progress(progress):
     "A per-reply callback `tick(total)` with a `close()`: tqdm.auto's bar, a user's `f(done, total)`, or nothing."
     if not progress: return None
@@ -239,6 +239,7 @@ async def aevaluate(models, datasets, *, limit=None, work_dir=None, data_dir=Non
                     part = Part(m, s, [request_body(m, t, max_tokens_for(m, ds, generation), generation) for t in s.turns])
                     if tick: tick.add(len(part.bodies))
                     parts.append(part); tasks.append(asyncio.ensure_future(_run_part(c, part, tick)))
+                s.turns = s.rows = None   # the bodies hold the prompts now; keep memory flat on big runs
                 if len(tasks) == len(ms): _preload_pandas()   # while the first requests are in flight
                 await asyncio.sleep(0)   # let replies in while the next subset is prepared
         await asyncio.gather(*tasks)
@@ -261,7 +262,7 @@ def evaluate(models, datasets, *, limit=None, work_dir=None, data_dir=None, conc
     return run_sync(aevaluate(models, datasets, limit=limit, work_dir=work_dir, data_dir=data_dir, concurrency=concurrency,
                               reuse=reuse, progress=progress, **generation))
 
-# %% ../nbs/08_pipeline.ipynb #1a4f9bab
+# %% ../nbs/08_pipeline.ipynb #fa11ea32
 SAMPLE_COLUMNS = ('model', 'dataset', 'subset', 'sample_id', 'prompt', 'response', 'prediction', 'gold', 'correct', 'score',
                   'latency_s', 'prompt_tokens', 'completion_tokens', 'error', 'attempts', 'http_status', 'finish_reason',
                   'truncated', 'cached')
@@ -284,7 +285,8 @@ def collect(parts: list[Part], models: list[str]) -> EvalResult:
         cols['correct'] += [None if x is None else x == 1.0 for x in p.scores]; cols['score'] += p.scores
         for c in _REPLY_COLUMNS: cols[c] += [getattr(r, c) for r in rs]
         cols['truncated'] += [r.finish_reason == 'length' for r in rs]
-    samples = pd.DataFrame(cols)
+    # long texts stay Python strings (object dtype): no second copy of every prompt in Arrow buffers
+    samples = pd.DataFrame({c: pd.array(v, dtype=object) if c in ('prompt', 'response') else v for c, v in cols.items()})
     scores = pd.DataFrame(score_rows_, columns=['model', 'dataset', 'subset', 'metric', 'score', 'n', 'n_errors', 'ci_low', 'ci_high'])
     ent = summary_entries([p.subset for p in parts if p.model.abbr == models[0]])
     return EvalResult(samples, scores, summary_frame(scores, ent, models), None, models, ent)
