@@ -175,7 +175,7 @@ def write_run(res: EvalResult, run_dir: Path, config: dict, ts: str):
     cd = run_dir/'configs'; cd.mkdir(parents=True, exist_ok=True)
     (cd/f'config_{ts}.json').write_text(json.dumps(redact_config(config), indent=2, ensure_ascii=False, default=str), encoding='utf-8')
 
-# %% ../nbs/08_pipeline.ipynb #ef9843af
+# %% ../nbs/08_pipeline.ipynb #cb44a22c
 def _progress(progress):
     "A per-reply callback `tick(total)` with a `close()`: tqdm.auto's bar, a user's `f(done, total)`, or nothing."
     if not progress: return None
@@ -194,7 +194,7 @@ def _progress(progress):
 
 def _client(m: ModelConfig, cache_path) -> Client:
     return Client(m.base_urls, api_key=m.api_key, concurrency=m.concurrency or m.batch_size, qps=m.query_per_second,
-                  cache_path=cache_path, **({'max_attempts': m.retry} if m.retry else {}))
+                  cache_path=cache_path, **({'max_attempts': m.retry} if m.retry else {}), **({'timeout': m.timeout} if m.timeout else {}))
 
 def _preload_pandas():
     "Import pandas in a background thread, so a fresh process does not pay for it after the last reply."
