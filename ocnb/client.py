@@ -153,7 +153,7 @@ class ReplyCache:
     def close(self):
         if self._f: self._f.close(); self._f = None
 
-# %% ../nbs/02_client.ipynb #f142e987
+# %% ../nbs/02_client.ipynb #ed8cd475
 class _Endpoint:
     "One replica: its URLs, an adaptive concurrency limit (AIMD), and pauses after throttling or repeated failures."
     def __init__(self, base: str, start: int, most: int):
@@ -161,7 +161,7 @@ class _Endpoint:
         self.urls = {'chat': base + '/chat/completions', 'completions': base + '/completions'}
         self.limit, self.most, self.active = float(start), most, 0
         self.paused_until, self.probing, self.fails, self.fail_rate, self.cooldown = 0.0, False, 0, 0.0, 1.0
-        self.lat, self.lat_min, self.last_cut, self.congested = 0.0, float('inf'), -1e9, False
+        self.lat, self.lat_min = 0.0, float('inf')
         self.sent = self.ok = self.errors = self.throttled = 0
 
     def free(self, now: float) -> int:
@@ -169,18 +169,17 @@ class _Endpoint:
         if now < self.paused_until: return 0
         return (1 if self.probing else int(self.limit)) - self.active
 
-# %% ../nbs/02_client.ipynb #78c49e89
+# %% ../nbs/02_client.ipynb #1a4738fd
 def _succeeded(self: _Endpoint, lat: float):
     self.ok += 1; self.fails = 0; self.fail_rate *= 0.9; self.probing = False; self.cooldown = 1.0
     self.lat = lat if not self.lat else 0.9 * self.lat + 0.1 * lat
     if self.lat < self.lat_min: self.lat_min = self.lat
-    if self.limit < self.most and self.lat <= 2 * self.lat_min + 0.01:
-        self.limit = min(self.most, self.limit + (1 / self.limit if self.congested else 1))
+    if self.limit < self.most and 2 * self.active >= self.limit and self.lat <= 2 * self.lat_min + 0.01:
+        self.limit = min(self.most, self.limit + 1)
 
 def _throttled(self: _Endpoint, now: float, retry_after: Optional[float]):
     self.throttled += 1
-    if now - self.last_cut > max(0.05, self.lat):
-        self.limit, self.last_cut, self.congested = max(1.0, self.limit / 2), now, True
+    self.limit = max(1.0, self.limit * 0.9)
     if retry_after: self.paused_until = max(self.paused_until, now + min(retry_after, 60.0))
 
 def _failed(self: _Endpoint, now: float, breaker: bool):
