@@ -65,7 +65,7 @@ def error_json(message: str, type='invalid_request_error', code=None, param=None
     "The OpenAI error shape: `{'error': {'message', 'type', 'param', 'code'}}`."
     return {'error': dict(message=message, type=type, param=param, code=code)}
 
-# %% ../nbs/01_testing.ipynb #c5ff09ec
+# %% ../nbs/01_testing.ipynb #bfce8ddf
 FAULT_KINDS = ('429', '500', '503', 'reset', 'malformed', 'empty', 'slow')
 
 def _unit(*parts) -> float:
@@ -75,14 +75,16 @@ def _unit(*parts) -> float:
 
 class Faults:
     "Which request fails and how: deterministic in (seed, request body, attempt number), not in arrival order."
-    def __init__(self, rate=0.0, kinds=FAULT_KINDS, seed=0, retry_after=1, slow=10.0, fail_first=0):
+    def __init__(self, rate=0.0, kinds=FAULT_KINDS, seed=0, retry_after=1, slow=10.0, fail_first=0, match=None):
         bad = set(kinds) - set(FAULT_KINDS)
         if bad: raise ValueError(f'unknown fault kinds {sorted(bad)}; choose from {FAULT_KINDS}')
         self.rate, self.kinds, self.seed, self.retry_after, self.slow, self.fail_first = \
             float(rate), tuple(kinds), seed, retry_after, float(slow), int(fail_first)
+        self.match = match  # optional body -> bool: only matching requests get faults
 
-    def pick(self, key: str, attempt: int):
+    def pick(self, key: str, attempt: int, body=None):
         "The fault kind for the `attempt`-th arrival (1-based) of the body `key`, or None."
+        if self.match is not None and body is not None and not self.match(body): return None
         if self.fail_first:
             if attempt > self.fail_first: return None
         elif not self.rate or _unit(self.seed, key, attempt) >= self.rate: return None
@@ -175,7 +177,7 @@ async def _fault_response(self: TestServer, kind: str, request, endpoint: str, m
 
 TestServer._fault_response = _fault_response
 
-# %% ../nbs/01_testing.ipynb #b0a82bd9
+# %% ../nbs/01_testing.ipynb #c181b2aa
 async def _complete(self: TestServer, request):
     "POST /v1/chat/completions and /v1/completions."
     c, endpoint = self._c, _ENDPOINTS[request.path]
@@ -200,7 +202,7 @@ async def _answer(self: TestServer, request, endpoint):
     key = body_key(body)
     c.attempts[key] += 1; c.bodies.append(body)
     if self.latency: await asyncio.sleep(self.latency)
-    fault = self.faults.pick(key, c.attempts[key])
+    fault = self.faults.pick(key, c.attempts[key], body)
     if fault:
         c.faults[fault] += 1
         resp = await self._fault_response(fault, request, endpoint, model)
