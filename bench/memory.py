@@ -7,7 +7,8 @@ Prints the peak RSS of the evaluating process (goal: < 600 MB) and the import ti
 import argparse, json, os, resource, subprocess, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from pipeline import start_server, ROOT  # noqa: E402  (same server start and data-dir default)
+import pipeline  # noqa: E402,F401  (sets the data-dir default)
+from common import serve  # noqa: E402
 
 def child(url, limit):
     from ocnb.pipeline import evaluate
@@ -27,9 +28,9 @@ def main():
     a = ap.parse_args()
     limit = None if a.limit in (None, 'None') else int(a.limit)
     if a.child: return child(a.url, limit)
-    srv, url = start_server(0)
-    try: out = subprocess.run([sys.executable, __file__, '--child', '1', '--url', url, '--limit', str(limit)], capture_output=True, text=True, check=True)
-    finally: srv.kill()
+    with serve('--answer', 'A') as srv:
+        out = subprocess.run([sys.executable, __file__, '--child', '1', '--url', srv.base_url, '--limit', str(limit)],
+                             capture_output=True, text=True, check=True)
     r = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"MMLU samples {r['n']} (errors {r['errors']}), wall {r['wall']:.1f} s, peak RSS {r['peak_rss_mb']:.0f} MB (goal < 600 MB)")
     print(f"import ocnb: {import_time():.3f} s (best of 5; goal < 1 s)")

@@ -10,8 +10,10 @@ ocnb / raw aiohttp (speed, higher is better), and client CPU per sample.
     python bench/pipeline.py                       # 2000 samples, latency 0 and 0.2 s, 64 and 256 in flight, 3 rounds
     python bench/pipeline.py --n 500 --rounds 1    # quick look
 Needs the OpenCompass data (OCNB_DATA_DIR, or ../shared/data beside the repo)."""
-import argparse, json, os, resource, socket, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, resource, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 if 'OCNB_DATA_DIR' not in os.environ and (ROOT.parent/'shared'/'data').exists():
@@ -57,19 +59,6 @@ def run_raw(url, n, conc):
     out = asyncio.run(go())
     return dict(wall=time.perf_counter() - t0, cpu=cpu_s() - c0, n=len(out), errors=0)
 
-def free_port():
-    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
-
-def start_server(latency):
-    port = free_port()
-    p = subprocess.Popen([sys.executable, '-m', 'ocnb.testing', '--port', str(port), '--latency', str(latency), '--answer', 'A'],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f'http://127.0.0.1:{port}/v1'
-    for _ in range(100):
-        try: socket.create_connection(('127.0.0.1', port), timeout=0.2).close(); return p, url
-        except OSError: time.sleep(0.1)
-    p.kill(); raise RuntimeError('test server did not start')
-
 def measure(kind, url, n, conc):
     out = subprocess.run([sys.executable, __file__, '--child', kind, '--url', url, '--n', str(n), '--conc', str(conc)],
                          capture_output=True, text=True, check=True)
@@ -90,13 +79,11 @@ def main():
     concs = [int(c) for c in a.conc.split(',')]
     rows = []
     for lat in [float(x) for x in a.latencies.split(',')]:
-        srv, url = start_server(lat)
-        try:
+        with serve('--latency', lat, '--answer', 'A') as srv:
             cases = [(k, c) for c in concs for k in ('raw', 'ocnb')] + [('ocnb', 0)]
             got = {case: [] for case in cases}
             for _ in range(a.rounds):
-                for case in cases: got[case].append(measure(case[0], url, a.n, case[1]))
-        finally: srv.kill()
+                for case in cases: got[case].append(measure(case[0], srv.base_url, a.n, case[1]))
         med = {case: {k: statistics.median(r[k] for r in rs) for k in ('wall', 'cpu', 'n', 'errors')} for case, rs in got.items()}
         for (k, c), m in med.items():
             base = med[('raw', c if c else 64)]
