@@ -19,21 +19,22 @@ from .metrics import (Metric, accuracy, gsm8k_accuracy, exact_match, em_score, q
                           xsum_rouge, lcsts_rouge, math_accuracy, agieval_math_score, bleu)
 
 # %% auto #0
-__all__ = ['DATASETS', 'MULTI', 'MMLU_SUBJECTS', 'mcq4', 'CEVAL_SUBJECTS', 'CMMLU_SUBJECTS', 'AGIEVAL_SINGLE', 'AGIEVAL_MULTI',
-           'AGIEVAL_CLOZE', 'AGIEVAL_CHINESE', 'AGIEVAL_INTRO', 'GAOKAO_MCQ', 'GAOKAO_SCORING', 'GSM8K_SHOTS',
-           'MBPP_SHOTS', 'QA_HUMAN', 'NLI3', 'STRATEGYQA_SHOTS', 'BBH_MCQ', 'BBH_FREE', 'FLORES_LANGS',
-           'FLORES_SUBSETS', 'OBQA_SUBSETS', 'TNEWS_LABELS', 'TYDIQA_PROMPTS', 'Dataset', 'register', 'list_datasets',
-           'get_dataset', 'resolve_datasets', 'fill', 'render_turns', 'to_messages', 'load_subset', 'load_shots',
-           'reference', 'extract', 'keep', 'jsonl', 'text_lines', 'dpr_tsv', 'with_labels', 'aligned', 'prepare_arc',
-           'prepare_cmmlu', 'prepare_agieval', 'agieval_subset', 'gaokao_five_letters', 'prepare_gaokao',
-           'gaokao_subset', 'gsm8k_reference', 'prepare_math', 'prepare_humaneval', 'prepare_mbpp', 'label_map',
-           'choice', 'prepare_csqa', 'prepare_record', 'prepare_hellaswag', 'prepare_piqa', 'prepare_siqa',
-           'storycloze_rows', 'prepare_storycloze', 'prepare_strategyqa', 'prepare_winogrande', 'bbh_rows',
-           'bbh_subset', 'prepare_wsc', 'prepare_chid', 'bleu_for', 'flores_vars', 'prepare_c3', 'prepare_multirc',
-           'prepare_race', 'prepare_obqa', 'prepare_squad', 'metrics_together', 'prepare_tydiqa', 'xsum_rows',
-           'datasets_info']
+__all__ = ['DATASETS', 'MULTI', 'MMLU_SUBJECTS', 'mcq4', 'MMLU_VERSIONS', 'CEVAL_SUBJECTS', 'CEVAL_VERSIONS', 'CMMLU_SUBJECTS',
+           'CMMLU_VERSIONS', 'AGIEVAL_SINGLE', 'AGIEVAL_MULTI', 'AGIEVAL_CLOZE', 'AGIEVAL_CHINESE', 'AGIEVAL_INTRO',
+           'AGIEVAL_VERSIONS', 'GAOKAO_MCQ', 'GAOKAO_SCORING', 'GAOKAO_VERSIONS', 'GSM8K_SHOTS', 'MBPP_SHOTS',
+           'QA_HUMAN', 'NLI3', 'STRATEGYQA_SHOTS', 'BBH_MCQ', 'BBH_FREE', 'BBH_VERSIONS', 'FLORES_LANGS',
+           'FLORES_SUBSETS', 'FLORES_VERSIONS', 'OBQA_SUBSETS', 'TNEWS_LABELS', 'TYDIQA_PROMPTS', 'TYDIQA_VERSIONS',
+           'Dataset', 'register', 'list_datasets', 'get_dataset', 'resolve_datasets', 'fill', 'render_turns',
+           'to_messages', 'load_subset', 'load_shots', 'reference', 'extract', 'keep', 'jsonl', 'text_lines', 'dpr_tsv',
+           'with_labels', 'aligned', 'prepare_arc', 'prepare_cmmlu', 'prepare_agieval', 'agieval_subset',
+           'gaokao_five_letters', 'prepare_gaokao', 'gaokao_subset', 'gsm8k_reference', 'prepare_math',
+           'prepare_humaneval', 'prepare_mbpp', 'label_map', 'choice', 'prepare_csqa', 'prepare_record',
+           'prepare_hellaswag', 'prepare_piqa', 'prepare_siqa', 'storycloze_rows', 'prepare_storycloze',
+           'prepare_strategyqa', 'prepare_winogrande', 'bbh_rows', 'bbh_subset', 'prepare_wsc', 'prepare_chid',
+           'bleu_for', 'flores_vars', 'prepare_c3', 'prepare_multirc', 'prepare_race', 'prepare_obqa', 'prepare_squad',
+           'metrics_together', 'prepare_tydiqa', 'xsum_rows', 'datasets_info']
 
-# %% ../nbs/06_datasets.ipynb #86dd5462
+# %% ../nbs/06_datasets.ipynb #154084af
 @dataclass
 class Dataset:
     "A benchmark as OpenCompass configures it for gen-mode evaluation of an API model."
@@ -63,6 +64,7 @@ class Dataset:
     group_weights: dict | None = None  # subset -> weight, for a weighted group average (GaokaoBench)
     group_metrics: tuple = ()          # metrics the group row averages separately (tydiqa: exact_match, f1)
     per_subset: Callable | None = None # subset -> fields that differ per subset (extractor, metric, human, file, version...)
+    versions: dict | None = None       # subset -> OpenCompass's version (prompt hash) of that subset
     aliases: tuple = ()
     notes: str = ''                    # deviations from OpenCompass, shown by datasets_info
 
@@ -70,7 +72,9 @@ class Dataset:
     def subset_abbr(self, subset) -> str: return self.abbr.replace('{subset}', subset or '')
     def for_subset(self, subset) -> Dataset:
         "This entry with the fields that differ for `subset` filled in."
-        return replace(self, **self.per_subset(subset)) if self.per_subset and subset is not None else self
+        if subset is None: return self
+        d = replace(self, **self.per_subset(subset)) if self.per_subset else self
+        return replace(d, version=self.versions[subset]) if self.versions and subset in self.versions else d
     @property
     def n_fewshot(self) -> int: return self.n_shots or len(self.fixed_shots)
 
@@ -202,7 +206,7 @@ def aligned(src_path, tgt_path, src='src', tgt='tgt') -> list[dict]:
     if len(a) != len(b): raise ValueError(f"{src_path} has {len(a)} lines but {tgt_path} has {len(b)}")
     return [{src: x, tgt: y} for x, y in zip(a, b)]
 
-# %% ../nbs/06_datasets.ipynb #017ff5c4
+# %% ../nbs/06_datasets.ipynb #3d60475f
 MMLU_SUBJECTS = tuple('''abstract_algebra anatomy astronomy business_ethics clinical_knowledge college_biology college_chemistry
 college_computer_science college_mathematics college_medicine college_physics computer_security conceptual_physics econometrics
 electrical_engineering elementary_mathematics formal_logic global_facts high_school_biology high_school_chemistry
@@ -215,15 +219,20 @@ professional_psychology public_relations security_studies sociology us_foreign_p
 
 mcq4 = partial(first_option, options='ABCD')
 
+MMLU_VERSIONS = dict(zip(MMLU_SUBJECTS, '''2db373 72183b d3ee01 1dec08 cb3218 caec7d 520aa6 99c216 678751 38709e 4f382c ce7550 63588e d1134d 770ce3 269926 cfcb0c
+ab07b6 37b125 ae8820 9965a5 eefc90 0780e6 3c52f9 a01685 ed4dc0 04d21a 93278f 7db114 8f3f3a 8932df 048e7e 82a410 42407c
+cf3179 001f24 9cebb0 0283bb 80876d 7394e3 881ef5 935647 a2173e f6dbe2 4543bd 08042b bbb197 444b7f 5f7e6c 857144 221a16
+e7d39b 9b1743 c266a2 528cfe 12e270 232c09'''.split()))
+
 register(Dataset(
     name='mmlu', abbr='lukaemon_mmlu_{subset}', category='Exam', group='mmlu', subsets=MMLU_SUBJECTS,
     file='mmlu/test/{subset}_test.csv', shots_file='mmlu/dev/{subset}_dev.csv', n_shots=5, fmt='csv',
     columns=('input', 'A', 'B', 'C', 'D', 'target'), gold='target',
     subset_vars=lambda s: {'hint': f"There is a single choice question about {s.replace('_', ' ')}. Answer the question by replying A, B, C or D."},
     human='{hint}\nQuestion: {input}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nAnswer: ', bot='{target}\n', query_bot=False,
-    extractor=mcq4, metric=accuracy, max_out_len=2048))
+    extractor=mcq4, metric=accuracy, max_out_len=2048, versions=MMLU_VERSIONS))
 
-# %% ../nbs/06_datasets.ipynb #e82300b0
+# %% ../nbs/06_datasets.ipynb #1143c1c5
 CEVAL_SUBJECTS = {  # subject: (Chinese name, category), from OpenCompass's ceval config
     'computer_network': ('计算机网络', 'STEM'), 'operating_system': ('操作系统', 'STEM'), 'computer_architecture': ('计算机组成', 'STEM'),
     'college_programming': ('大学编程', 'STEM'), 'college_physics': ('大学物理', 'STEM'), 'college_chemistry': ('大学化学', 'STEM'),
@@ -246,12 +255,17 @@ CEVAL_SUBJECTS = {  # subject: (Chinese name, category), from OpenCompass's ceva
     'urban_and_rural_planner': ('注册城乡规划师', 'Other'), 'accountant': ('注册会计师', 'Other'), 'fire_engineer': ('注册消防工程师', 'Other'),
     'environmental_impact_assessment_engineer': ('环境影响评价工程师', 'Other'), 'tax_accountant': ('税务师', 'Other'), 'physician': ('医师资格', 'Other')}
 
+CEVAL_VERSIONS = dict(zip(CEVAL_SUBJECTS, '''db9ce2 1c2571 a74dad 4ca32a 963fa8 e78857 ce03e2 65e812 e894ae ae42b9 ee34ea 1dc5bf adf25f 2ed27f 8e2b9a bee8d5 86817c
+8accf6 167a15 b4e08d f3f4e6 c1614e cf874c 51c7a4 591fee 4e4ced 5c0de2 865461 5be3e7 8a63be fc01af a2aa4a f5b022 a110a1
+0f8b68 2a1300 4e673e ce8787 315705 7eb30a 48ab4a 87d061 70f27b 8941f9 c409d6 49e82d 95b885 002837 bc23f5 c64e2d 3a5e3c
+6e277d'''.split()))
+
 register(Dataset(
     name='ceval', abbr='ceval-{subset}', category='Exam', group='ceval', subsets=tuple(CEVAL_SUBJECTS),
     file='ceval/formal_ceval/val/{subset}_val.csv', shots_file='ceval/formal_ceval/dev/{subset}_dev.csv', n_shots=5, fmt='csv',
     subset_vars=lambda s: {'ch_name': CEVAL_SUBJECTS[s][0]},
     human='以下是中国关于{ch_name}考试的单项选择题，请选出其中的正确答案。\n{question}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\n答案: ', bot='{answer}',
-    extractor=mcq4, metric=accuracy, max_out_len=2048,
+    extractor=mcq4, metric=accuracy, max_out_len=2048, versions=CEVAL_VERSIONS,
     notes='answer read with first_option, not first_capital_postprocess'))
 
 # %% ../nbs/06_datasets.ipynb #c90911f8
@@ -269,7 +283,7 @@ for _name, _abbr, _file in (('ARC_c', 'ARC-c', 'ARC/ARC-c/ARC-Challenge-Dev.json
         human='Question: {question}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nAnswer:', extractor=mcq4, metric=accuracy,
         max_out_len=2048, version='1e0de5'))
 
-# %% ../nbs/06_datasets.ipynb #530bbfbf
+# %% ../nbs/06_datasets.ipynb #5207a68a
 CMMLU_SUBJECTS = {
     'agronomy': '农学', 'anatomy': '解剖学', 'ancient_chinese': '古汉语', 'arts': '艺术学', 'astronomy': '天文学',
     'business_ethics': '商业伦理', 'chinese_civil_service_exam': '中国公务员考试', 'chinese_driving_rule': '中国驾驶规则',
@@ -296,15 +310,20 @@ def prepare_cmmlu(r: dict) -> dict:
     "CMMLU csv row (header `,Question,A,B,C,D,Answer`) -> fields."
     return {'question': r['Question'], **{k: r[k] for k in 'ABCD'}, 'answer': r['Answer']}
 
+CMMLU_VERSIONS = dict(zip(CMMLU_SUBJECTS, '''4c7f2c ea09bf f7c97f dd77b8 1e49db dc78cb 1de82c b8a42b 2d568a dc2427 4cc7ed af3c41 87de11 c55b1d d3c360 df8790 673f23
+524c3a e4ebad 55af35 702f48 637007 932b6b cfc077 968a4a ddaf7c c35963 70e98a cbcd6a a67f37 d34d2a a9d403 31955f 741d8e
+c326f7 0a1236 2be811 d63c05 5cd489 6b2087 3df353 7a88d8 54ac98 0f5d40 a4f6a0 7843da f906b0 15a71b bc6ad4 e5e8db 8b4c18
+75eb79 83a9b7 adfff7 75e22d 0edc91 d24af5 134139 ec920e 70ee06 45f96f 485285 838cfe 3bbf64 8925bf 57c97c 1d0f4b'''.split()))
+
 register(Dataset(
     name='cmmlu', abbr='cmmlu-{subset}', category='Exam', group='cmmlu', subsets=tuple(CMMLU_SUBJECTS),
     file='cmmlu/test/{subset}.csv', shots_file='cmmlu/dev/{subset}.csv', n_shots=5, fmt='csv', prepare=prepare_cmmlu,
     subset_vars=lambda s: {'ch_name': CMMLU_SUBJECTS[s]},
     human='以下是关于{ch_name}的单项选择题，请直接给出正确答案的选项。\n题目：{question}\nA. {A}\nB. {B}\nC. {C}\nD. {D}', bot='答案是: {answer}',
-    extractor=mcq4, metric=accuracy, max_out_len=2048,
+    extractor=mcq4, metric=accuracy, max_out_len=2048, versions=CMMLU_VERSIONS,
     notes='answer read with first_option, not first_capital_postprocess'))
 
-# %% ../nbs/06_datasets.ipynb #2ce0e949
+# %% ../nbs/06_datasets.ipynb #b11d126e
 AGIEVAL_SINGLE = ('gaokao-chinese', 'gaokao-english', 'gaokao-geography', 'gaokao-history', 'gaokao-biology', 'gaokao-chemistry',
                   'gaokao-mathqa', 'logiqa-zh', 'lsat-ar', 'lsat-lr', 'lsat-rc', 'logiqa-en', 'sat-math', 'sat-en',
                   'sat-en-without-passage', 'aqua-rat')
@@ -342,13 +361,16 @@ def agieval_subset(s: str) -> dict:
         return dict(human=human, extractor=partial(option_letters, options='ABCD'), gold_fn=_sorted_letters, metric=accuracy)
     return dict(human=human, extractor=partial(first_option, options='ABCDE'), metric=accuracy)
 
+AGIEVAL_VERSIONS = dict(zip(AGIEVAL_SINGLE + AGIEVAL_MULTI + AGIEVAL_CLOZE, '''774562 cb5bc6 2ca56f 9c3ae0 277c85 d62fd4 e2ea74 03474d ed1edf ec6882 33077d c6ee60 6c970d 4e3fef 4e3fef c090ca 7704e3
+b1e586 47bc29 b2c3c3 e0c6d9'''.split()))
+
 register(Dataset(
     name='agieval', abbr='agieval-{subset}', category='Exam', group='agieval', subsets=AGIEVAL_SINGLE + AGIEVAL_MULTI + AGIEVAL_CLOZE,
     file='AGIEval/data/v1/{subset}.jsonl', prepare=prepare_agieval, gold='label', per_subset=agieval_subset,
-    human='{question}\n{options}\n', extractor=partial(first_option, options='ABCDE'), metric=accuracy, max_out_len=1024,
+    human='{question}\n{options}\n', extractor=partial(first_option, options='ABCDE'), metric=accuracy, max_out_len=1024, versions=AGIEVAL_VERSIONS,
     aliases=('AGIEval',), notes='multi-choice sets read the stated letters (option_letters), not the first run of [A-D]+'))
 
-# %% ../nbs/06_datasets.ipynb #ef719559
+# %% ../nbs/06_datasets.ipynb #4a9b2db2
 _GK_SINGLE = '请你做一道{}选择题\n请你一步一步思考并将思考过程写在【解析】和<eoe>之间。你将从A，B，C，D中选出正确的答案，并写在【答案】和<eoa>之间。\n例如：【答案】: A <eoa>\n完整的题目回答的格式如下：\n【解析】 ... <eoe>\n【答案】 ... <eoa>\n请你严格按照上述格式作答。\n题目如下：'
 _GK_MULTI_Q = '请你做一道{}，其中包含{}个小题。\n请你一步一步思考。每一题你将从A，B，C，D中选出正确的答案，并写在【答案】和<eoa>之间。\n例如：（1）【答案】 A <eoa>\n（2）【答案】 B <eoa>\n请你严格按照上述格式作答。\n'
 GAOKAO_MCQ = {  # subject file: (type, instruction prefix, weight in the GaokaoBench group)
@@ -390,12 +412,14 @@ def gaokao_subset(s: str) -> dict:
     return dict(human=prefix + '{question}', extractor=ex, metric=m,
                 gold_fn=_sorted_letters if kind == 'multi_choice' else None)
 
+GAOKAO_VERSIONS = dict(zip(GAOKAO_MCQ, '''5b0b29 5b0b29 3613b5 d26e80 70fce9 8a0c30 852bbd 01b50f e19c31 924021 11f6ce 862192 ffdef4 ba10b2'''.split()))
+
 register(Dataset(
     name='GaokaoBench', abbr='GaokaoBench_{subset}', category='Exam', group='GaokaoBench', subsets=tuple(GAOKAO_MCQ),
     group_weights={f'GaokaoBench_{k}': v[2] for k, v in GAOKAO_MCQ.items()},
     file='GAOKAO-BENCH/data/Multiple-choice_Questions/{subset}.json', fmt='json', prepare=prepare_gaokao, gold='answer',
     per_subset=gaokao_subset, human='{question}', extractor=gaokao_single_choice, metric=Metric('score', exact_match),
-    max_out_len=1024, aliases=('GAOKAO-BENCH',),
+    max_out_len=1024, aliases=('GAOKAO-BENCH',), versions=GAOKAO_VERSIONS,
     notes='only the 14 multiple-choice subjects (OpenCompass scores the others 0); answers read after 【答案】'))
 
 # %% ../nbs/06_datasets.ipynb #7c7633fd
@@ -599,7 +623,7 @@ def prepare_winogrande(r: dict) -> dict:
 choice('winogrande', 'winogrande', 'Language', 'winogrande/dev.jsonl', 'Question: {prompt}\nA. {only_option1}\nB. {only_option2}\nAnswer:',
        'AB', '458220', prepare=prepare_winogrande, gold='answer')
 
-# %% ../nbs/06_datasets.ipynb #1f060ddb
+# %% ../nbs/06_datasets.ipynb #a063ab45
 BBH_MCQ = ('temporal_sequences', 'disambiguation_qa', 'date_understanding', 'tracking_shuffled_objects_three_objects',
            'penguins_in_a_table', 'geometric_shapes', 'snarks', 'ruin_names', 'tracking_shuffled_objects_seven_objects',
            'tracking_shuffled_objects_five_objects', 'logical_deduction_three_objects', 'hyperbaton', 'logical_deduction_five_objects',
@@ -617,11 +641,14 @@ def bbh_rows(data_path, prompt_path) -> list[dict]:
 def bbh_subset(s: str) -> dict:
     return dict(extractor=bbh_mcq, gold_fn=bbh_mcq) if s in BBH_MCQ else dict(extractor=bbh_freeform, gold_fn=None)
 
+BBH_VERSIONS = dict(zip(BBH_MCQ + BBH_FREE, '''e43931 d52c61 a8000b 7964c0 fceb27 503c8f 42d6ca 408de8 7964c0 7964c0 45ebc5 5e5016 45ebc5 45ebc5 cc2fde 5b5f35 1cb761
+30f91e 1576d9 805bea 9a3f78 d3fa77 612c92 781e5c eada96 89eaa4 0c0441'''.split()))
+
 register(Dataset(
     name='bbh', abbr='bbh-{subset}', category='Reasoning', group='bbh', subsets=BBH_MCQ + BBH_FREE,
     file=('BBH/data/{subset}.json', 'BBH/lib_prompt/{subset}.txt'), loader=bbh_rows, per_subset=bbh_subset,
     human="Follow the given examples and answer the question.\n{hint}\n\nQ: {input}\nA: Let's think step by step.", gold='target',
-    extractor=bbh_mcq, gold_fn=bbh_mcq, metric=bbh_score, max_out_len=512, aliases=('BBH',),
+    extractor=bbh_mcq, gold_fn=bbh_mcq, metric=bbh_score, max_out_len=512, aliases=('BBH',), versions=BBH_VERSIONS,
     notes='multiple-choice answers read as (X) after markdown is stripped'))
 
 # %% ../nbs/06_datasets.ipynb #7db401dc
@@ -662,7 +689,7 @@ choice('cluewsc', 'cluewsc-dev', 'Language', 'FewCLUE/cluewsc/dev_few_all.json',
        '{text}\n此处，“{span2}”是否指代“{span1}“？\nA. 是\nB. 否\n请从”A“，”B“中进行选择。\n答：', 'AB', '5ab83b', prepare=prepare_wsc,
        fmt='jsonl', notes='dev split only; first_option instead of first_capital_postprocess')
 
-# %% ../nbs/06_datasets.ipynb #97dbeea2
+# %% ../nbs/06_datasets.ipynb #795e7413
 FLORES_LANGS = {  # OpenCompass code: (file code, name, family)
     'eng': ('eng_Latn', 'English', 'Indo-European-Germanic'), 'afr': ('afr_Latn', 'Afrikaans', 'Indo-European-Germanic'),
     'dan': ('dan_Latn', 'Danish', 'Indo-European-Germanic'), 'deu': ('deu_Latn', 'German', 'Indo-European-Germanic'),
@@ -722,16 +749,29 @@ def flores_vars(s: str) -> dict:
     src, tgt = s.split('-')
     return {'src': FLORES_LANGS[src][0], 'tgt': FLORES_LANGS[tgt][0], 'src_name': FLORES_LANGS[src][1], 'tgt_name': FLORES_LANGS[tgt][1]}
 
+FLORES_VERSIONS = dict(zip(FLORES_SUBSETS, '''3c2ecd abd1da 076ecd c4adf2 0c7d72 e5a8d0 e8eff1 07f39d 219ef6 e0145b 762c13 1f44ba a9ad11 f01fbe 537cbf 616650 6dfa5a
+ebffd5 0b693f c59b33 604ec8 f9aa8b bdda0d 7ad464 88c2e6 120eee c0b848 005c17 5f9c05 7df7de bf8813 a34f1d 665770 5039ae
+d3e7d0 a73004 c2d3db 9a28c1 ff11a1 4294b7 afacf4 8fa85f 7a8dc8 b4674e 87a1a5 e588fd 1d768a 5f1283 d6c11f 55a41a 589d61
+feaf6e af0301 8e0a00 31a4b8 ccc2cc 5a35b9 9bf915 dcceba 49b7a9 21d083 2dfbbe abe790 d5dbd0 a228b2 3b1086 ca390c 036602
+6ab922 03f0b8 f01f1c af1f26 185fa4 4da49b 560003 6f2330 b3345d 391936 47129b 21218b b5fdbc 1fcbeb a12676 a44c28 65347a
+b75304 70c9dd 2bb5af 67e7d2 27d350 f85b55 e2746c 057fa6 c20f73 a48de6 10ad36 baae38 2d805f 2a7a24 9c65ec 53c629 8c8d5b
+61219d 0248e0 257fe1 f72b88 2442ce 766fe2 9f86c4 cd9f61 bf8575 c6c39e 8ebb6a 5a12a3 7abc31 330683 c92743 03409d 93940a
+c0b6b8 72b62f 2abaf8 7f6d7d 8930ec 94b832 98a656 0c3fba 527724 f73aac 0f1822 24c62c 7d7e3d 9400e0 283ebd a09cb3 19f7e8
+990bc6 8e3147 3923e6 8aeb63 c3cba5 ff82ee 09a07b c89159 1953e2 c10230 a027aa 191798 5353d1 ed87c4 93091e b62070 caea75
+44f891 67be1d 6a62e9 d089c7 05d161 9c5650 f35e86 0fdae5 e4489a f4b5e5 7a2bc0 344e00 a19a22 b4a5ba 12b01d 2b8766 bae891
+a2965d 49805b 3b92e2 92f3de e8e3e1 d60b57 4b81dc 888e97 fec418 c45ed9 176c4b 9bf470 b141b5 cf30f0 58f516 ef319e 1a9009
+f57e8b 355183 56113f 15d42b 39ae62 9ea5a8 416ba9 4e536f 8daade 11f25d a8cb70 ee64ae c0cd49 f003e0 703d36'''.split()))
+
 register(Dataset(
     name='flores', abbr='flores_100_{subset}', category='Language', group='flores_100', subsets=FLORES_SUBSETS,
     file=('flores_first100/devtest/{src}.devtest', 'flores_first100/devtest/{tgt}.devtest'), loader=partial(aligned, src='source', tgt='target'),
     shots_file=('flores_first100/dev/{src}.dev', 'flores_first100/dev/{tgt}.dev'), n_shots=8, subset_vars=flores_vars,
     per_subset=lambda s: dict(metric=bleu_for(flores_vars(s)['tgt'])),
     human='Translate the following {src_name} statements to {tgt_name}.\n{source}', bot='{target}', gold='target', query_bot=False,
-    extractor=first_line, metric=bleu_for(''), max_out_len=2048, aliases=('flores_100',),
+    extractor=first_line, metric=bleu_for(''), max_out_len=2048, aliases=('flores_100',), versions=FLORES_VERSIONS,
     notes='first 8 dev sentences as examples instead of the TopK retriever (needs all-mpnet-base-v2); first line of every output; BLEU tokenizer per target script'))
 
-# %% ../nbs/06_datasets.ipynb #3f359d57
+# %% ../nbs/06_datasets.ipynb #3b7adf80
 def prepare_c3(doc: list) -> list[dict]:
     "CLUE C3 file (a JSON list of [paragraphs, questions, id]) -> one row per question."
     rows = []
@@ -839,11 +879,13 @@ def _tydiqa_human(lang):
     i, p, q, a = TYDIQA_PROMPTS[lang]
     return f'{i}\n\n{p}{{passage_text}}\n{q} {{question_text}}\n{a} '
 
+TYDIQA_VERSIONS = dict(zip(TYDIQA_PROMPTS, '''3d688e ed3379 38da40 4adb40 7b2a2a 8e7cb9 5be5b3 4070c2 97110f df948c 3e6b28'''.split()))
+
 register(Dataset(
     name='tydiqa', abbr='tydiqa-goldp_{subset}', category='Understanding', group='tydiqa-goldp', subsets=tuple(TYDIQA_PROMPTS),
     group_metrics=('exact_match', 'f1'), file='tydiqa/dev/{subset}-dev.jsonl', prepare=prepare_tydiqa,
     per_subset=lambda s: dict(human=_tydiqa_human(s)), human=_tydiqa_human('english'), gold='answer', gold_fn=keep,
-    extractor=first_line, metric=metrics_together(tydiqa_em, tydiqa_f1), max_out_len=2048,
+    extractor=first_line, metric=metrics_together(tydiqa_em, tydiqa_f1), max_out_len=2048, versions=TYDIQA_VERSIONS,
     notes='references deduplicated in order (OpenCompass uses set order)'))
 
 register(Dataset(
