@@ -4,20 +4,20 @@
 
 # %% auto #0
 __all__ = ['accuracy', 'gsm8k_accuracy', 'em_score', 'qa_score', 'tydiqa_em', 'tydiqa_f1', 'squad_f1_metric', 'lambada_accuracy',
-           'bbh_score', 'siqa_accuracy', 'gaokao_multi_choice_score', 'gaokao_per_question', 'xsum_rouge',
-           'lcsts_rouge', 'math_accuracy', 'agieval_math_score', 'Metric', 'MetricValue', 'wilson_interval',
-           'bootstrap_interval', 'compute', 'sample_scores', 'exact_match', 'numeric_equal', 'em_match',
-           'qa_substring_match', 'squad_tokens', 'squad_f1', 'squad_em', 'lambada_match', 'nearest_option',
+           'exact_score', 'bbh_score', 'siqa_accuracy', 'gaokao_multi_choice_score', 'gaokao_per_question',
+           'xsum_rouge', 'lcsts_rouge', 'math_accuracy', 'agieval_math_score', 'Metric', 'MetricValue',
+           'wilson_interval', 'bootstrap_interval', 'compute', 'sample_scores', 'exact_match', 'numeric_equal',
+           'em_match', 'qa_substring_match', 'squad_tokens', 'squad_f1', 'squad_em', 'lambada_match', 'nearest_option',
            'option_distance_match', 'gaokao_multi_choice_credit', 'gaokao_positions_credit', 'rouge1_f', 'rouge_corpus',
            'zh_rouge1_f', 'zh_rouge_corpus', 'bleu_tokenizer', 'bleu', 'strip_math_v2', 'strip_math_v1', 'math_equal',
            'oc_math_equiv', 'math_equiv', 'agieval_math_equiv']
 
-# %% ../nbs/05_metrics.ipynb #4b571724
+# %% ../nbs/05_metrics.ipynb #18004e34
 import math, re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-# %% ../nbs/05_metrics.ipynb #d1884da3
+# %% ../nbs/05_metrics.ipynb #6728de0e
 @dataclass(frozen=True)
 class Metric:
     "A metric as OpenCompass names it, scored per sample and optionally over the whole corpus."
@@ -27,7 +27,7 @@ class Metric:
     batch: Optional[Callable] = None             # (preds, golds) -> (scores, extra): all samples at once (code runs)
     def __call__(self, pred, gold) -> float: return float(self.score(pred, gold))
 
-# %% ../nbs/05_metrics.ipynb #fa9fac03
+# %% ../nbs/05_metrics.ipynb #b2193481
 @dataclass
 class MetricValue:
     "The headline value of a metric over a set of samples (0..100) and its 95% confidence interval."
@@ -38,7 +38,7 @@ class MetricValue:
     high: Optional[float] = None
     extra: dict = field(default_factory=dict)  # other values a corpus metric reports (rouge2, rougeL, ...)
 
-# %% ../nbs/05_metrics.ipynb #6ea3271d
+# %% ../nbs/05_metrics.ipynb #ec9a3511
 def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple:
     "95% Wilson score interval for k successes out of n, as percentages."
     if n == 0: return (0.0, 100.0)
@@ -47,7 +47,7 @@ def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple:
     half = z * math.sqrt(p*(1-p)/n + z*z/(4*n*n)) / (1 + z*z/n)
     return (100*max(0.0, centre-half), 100*min(1.0, centre+half))
 
-# %% ../nbs/05_metrics.ipynb #add71bd6
+# %% ../nbs/05_metrics.ipynb #2ea7a836
 def bootstrap_interval(values, n_boot: int = 2000, seed: int = 0) -> tuple:
     "95% percentile-bootstrap interval of the mean of per-sample values in [0, 1], as percentages."
     import numpy as np
@@ -56,7 +56,7 @@ def bootstrap_interval(values, n_boot: int = 2000, seed: int = 0) -> tuple:
     means = np.random.default_rng(seed).choice(v, size=(n_boot, len(v)), replace=True).mean(axis=1)
     return (100*float(np.percentile(means, 2.5)), 100*float(np.percentile(means, 97.5)))
 
-# %% ../nbs/05_metrics.ipynb #93405816
+# %% ../nbs/05_metrics.ipynb #4d010e98
 def _is_binary(values): return all(v in (0.0, 1.0) for v in values)
 
 def compute(metric: Metric, preds: list, golds: list) -> MetricValue:
@@ -75,14 +75,14 @@ def sample_scores(metric: Metric, preds: list, golds: list) -> list:
     "Per-sample values in [0, 1] (the rows' `score` column), using the metric's batch scorer when it has one."
     return list(metric.batch(list(preds), list(golds))[0]) if metric.batch else [metric(p, g) for p, g in zip(preds, golds)]
 
-# %% ../nbs/05_metrics.ipynb #107ee901
+# %% ../nbs/05_metrics.ipynb #c70178e2
 def exact_match(pred, gold) -> float:
     "1.0 when `str(pred) == str(gold)`, else 0.0 (OpenCompass AccEvaluator)."
     return float(str(pred) == str(gold))
 
 accuracy = Metric('accuracy', exact_match)
 
-# %% ../nbs/05_metrics.ipynb #eeafd603
+# %% ../nbs/05_metrics.ipynb #40aa771e
 def _to_float(s):
     try: return float(str(s).replace(',', '').strip())
     except (TypeError, ValueError): return None
@@ -95,7 +95,7 @@ def numeric_equal(pred, gold) -> float:
 
 gsm8k_accuracy = Metric('accuracy', numeric_equal)
 
-# %% ../nbs/05_metrics.ipynb #f9577f6c
+# %% ../nbs/05_metrics.ipynb #8af674a7
 from .extract import general_postprocess, first_option
 
 def _golds(gold): return [str(g) for g in gold] if isinstance(gold, (list, tuple, set)) else [str(gold)]
@@ -107,7 +107,7 @@ def em_match(pred, gold) -> float:
 
 em_score = Metric('score', em_match)
 
-# %% ../nbs/05_metrics.ipynb #e5ff2dce
+# %% ../nbs/05_metrics.ipynb #75a0452f
 def qa_substring_match(pred, gold) -> float:
     "1.0 when a (postprocessed, lowercased) gold occurs inside the postprocessed, lowercased answer (nq, triviaqa)."
     p = general_postprocess(str(pred).lower())
@@ -116,7 +116,7 @@ def qa_substring_match(pred, gold) -> float:
 
 qa_score = Metric('score', qa_substring_match)
 
-# %% ../nbs/05_metrics.ipynb #e59d6c9f
+# %% ../nbs/05_metrics.ipynb #b5600e7d
 _CHAR_SCRIPTS = re.compile(r'([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff])')
 
 def _squad_normalize(s):
@@ -127,7 +127,7 @@ def squad_tokens(s) -> list:
     "Tokens for F1: words, but every Chinese/Japanese/Thai/Lao/Burmese/Khmer character is a token of its own."
     return _CHAR_SCRIPTS.sub(r' \1 ', _squad_normalize(s)).split()
 
-# %% ../nbs/05_metrics.ipynb #bbd0785e
+# %% ../nbs/05_metrics.ipynb #93bc4d10
 def _f1(pred_toks, gold_toks):
     common = sum(min(pred_toks.count(t), gold_toks.count(t)) for t in set(pred_toks))
     if not pred_toks or not gold_toks: return float(pred_toks == gold_toks)
@@ -147,17 +147,18 @@ def squad_em(pred, gold) -> float:
 tydiqa_em, tydiqa_f1 = Metric('exact_match', squad_em), Metric('f1', squad_f1)
 squad_f1_metric = Metric('f1', squad_f1)
 
-# %% ../nbs/05_metrics.ipynb #7a42140a
+# %% ../nbs/05_metrics.ipynb #3b322bd4
 def lambada_match(pred, gold) -> float:
     "1.0 when the predicted word equals the gold word after `general_postprocess` (OpenCompass LambadaEvaluator)."
     return float(general_postprocess(pred) == general_postprocess(gold))
 
 lambada_accuracy = Metric('accuracy', lambada_match)
 
-# %% ../nbs/05_metrics.ipynb #df3a3f91
-bbh_score = Metric('score', exact_match)
+# %% ../nbs/05_metrics.ipynb #637cfbf9
+exact_score = Metric('score', exact_match)
+bbh_score = exact_score
 
-# %% ../nbs/05_metrics.ipynb #96bd2703
+# %% ../nbs/05_metrics.ipynb #26d51b65
 def _option_strings(letter, text): return [f'{letter}. {text}', letter, text]
 
 def nearest_option(pred, options) -> int:
@@ -176,7 +177,7 @@ def option_distance_match(pred, gold) -> float:
 
 siqa_accuracy = Metric('accuracy', option_distance_match)
 
-# %% ../nbs/05_metrics.ipynb #c8b468d3
+# %% ../nbs/05_metrics.ipynb #d4cb0274
 def _letters(x): return ''.join(x) if isinstance(x, (list, tuple)) else str(x)
 
 def gaokao_multi_choice_credit(pred, gold) -> float:
@@ -186,7 +187,7 @@ def gaokao_multi_choice_credit(pred, gold) -> float:
 
 gaokao_multi_choice_score = Metric('score', gaokao_multi_choice_credit)
 
-# %% ../nbs/05_metrics.ipynb #deab5792
+# %% ../nbs/05_metrics.ipynb #ff2d6d16
 def _positions_right(pred, gold):
     p, g = _letters(pred), _letters(gold)
     return sum(a == b for a, b in zip(p, g)), len(g)
@@ -203,7 +204,7 @@ def _pooled_positions(preds, golds):
 
 gaokao_per_question = Metric('score', gaokao_positions_credit, corpus=_pooled_positions)
 
-# %% ../nbs/05_metrics.ipynb #304d970b
+# %% ../nbs/05_metrics.ipynb #5d9c422d
 from functools import lru_cache
 _ROUGE_TYPES = ('rouge1', 'rouge2', 'rougeL', 'rougeLsum')
 
@@ -228,7 +229,7 @@ def rouge_corpus(preds, golds) -> dict:
 
 xsum_rouge = Metric('rouge1', rouge1_f, corpus=rouge_corpus)
 
-# %% ../nbs/05_metrics.ipynb #c0cf7635
+# %% ../nbs/05_metrics.ipynb #c943f0c3
 def _zh_words(s):
     import jieba, logging
     jieba.setLogLevel(logging.WARNING)
@@ -251,7 +252,7 @@ def zh_rouge_corpus(preds, golds) -> dict:
 
 lcsts_rouge = Metric('rouge1', zh_rouge1_f, corpus=zh_rouge_corpus)
 
-# %% ../nbs/05_metrics.ipynb #afe12cb6
+# %% ../nbs/05_metrics.ipynb #a0b5e17a
 _CHAR_LANGS = {'jpn', 'tha', 'lao', 'mya', 'khm'}
 
 def bleu_tokenizer(lang: str = '') -> str:
@@ -267,7 +268,7 @@ def bleu(lang: str = '') -> Metric:
     def corpus(preds, golds): return {'score': sacrebleu.corpus_bleu([str(p) for p in preds], [[str(g) for g in golds]], tokenize=tok).score}
     return Metric('score', sentence, corpus=corpus)
 
-# %% ../nbs/05_metrics.ipynb #98276c77
+# %% ../nbs/05_metrics.ipynb #a49665a7
 def _fix_fracs(s):
     "`\\frac12` → `\\frac{1}{2}`, `\\frac1{72}` → `\\frac{1}{72}`."
     head, *parts = s.split('\\frac')
@@ -291,7 +292,7 @@ def _drop_short_lhs(s):
     parts = s.split('=')
     return parts[1] if len(parts) == 2 and len(parts[0]) <= 2 else s
 
-# %% ../nbs/05_metrics.ipynb #3f42dc69
+# %% ../nbs/05_metrics.ipynb #4d3948d3
 def strip_math_v2(s) -> str:
     "OpenCompass's `MATHEvaluator._strip_string_v2`: a canonical string form of a MATH answer."
     s = str(s).strip().replace('\n', '').rstrip('.')
@@ -312,7 +313,7 @@ def strip_math_v2(s) -> str:
     s = re.sub(r'\\sqrt(\w+)', r'\\sqrt{\1}', _drop_short_lhs(s)).replace(' ', '')
     return _fix_a_slash_b(_fix_fracs(s))
 
-# %% ../nbs/05_metrics.ipynb #71bea8ec
+# %% ../nbs/05_metrics.ipynb #df14a0a8
 def strip_math_v1(s) -> str:
     "Hendrycks' `_strip_string` (MATH v1 and AGIEval `math_equivalence`); raises on the inputs it cannot handle."
     s = str(s).replace('\n', '')
@@ -331,8 +332,9 @@ def strip_math_v1(s) -> str:
     if s == '0.5': s = '\\frac{1}{2}'
     return _fix_a_slash_b(s)
 
-# %% ../nbs/05_metrics.ipynb #46b25f5c
-import atexit, json, select, subprocess, sys, threading
+# %% ../nbs/05_metrics.ipynb #98f4774f
+import atexit, json, os, select, subprocess, sys, threading
+from pathlib import Path
 
 class _SympyWorker:
     "A child Python process that compares math answers with SymPy; killed and restarted when a call overruns."
@@ -340,8 +342,10 @@ class _SympyWorker:
 
     def _start(self):
         code = 'from ocnb.metrics import _serve_sympy; _serve_sympy()'
+        pkg_root = str(Path(__file__).resolve().parent.parent) if '__file__' in globals() else ''
+        env = {**os.environ, 'PYTHONPATH': os.pathsep.join(filter(None, [pkg_root, os.environ.get('PYTHONPATH', '')]))}
         self.proc = subprocess.Popen([sys.executable, '-c', code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True, bufsize=1)
+                                     stderr=subprocess.DEVNULL, text=True, bufsize=1, env=env)
         if self._readline(60) != 'ready': self.stop(); raise RuntimeError('sympy worker did not start')
 
     def _readline(self, timeout):
@@ -364,7 +368,7 @@ class _SympyWorker:
 _worker = _SympyWorker()
 atexit.register(_worker.stop)
 
-# %% ../nbs/05_metrics.ipynb #e1eddd0b
+# %% ../nbs/05_metrics.ipynb #3df29d4f
 def _serve_sympy():
     "The worker's loop: one JSON `[a, b]` per line in, `true`/`false`/`null` per line out."
     import sympy
@@ -376,7 +380,7 @@ def _serve_sympy():
         except Exception: res = None
         print(json.dumps(res), flush=True)
 
-# %% ../nbs/05_metrics.ipynb #88ae16b5
+# %% ../nbs/05_metrics.ipynb #2a792ac9
 def _split_top(s):
     "Split `(a,b)` / `[a,b]` / `a,b` on top-level commas: (brackets, parts)."
     brackets = s[0] + s[-1] if len(s) > 1 and s[0] in '([{' and s[-1] in ')]}' else ''
@@ -406,14 +410,14 @@ def _sympy_equal(a: str, b: str) -> bool:
     d = sympy.N(x - y)
     return bool(abs(d) <= 1e-8 * max(1, abs(sympy.N(y))))
 
-# %% ../nbs/05_metrics.ipynb #542e66a4
+# %% ../nbs/05_metrics.ipynb #b6e1893c
 def math_equal(a, b, timeout: float = 5.0) -> bool:
     "SymPy equivalence, time-bounded: runs in the worker process; False when undecided within `timeout` seconds."
     a, b = str(a).strip(), str(b).strip()
     if not a or not b or max(len(a), len(b)) > 300: return False
     return bool(_worker.equal(a, b, timeout))
 
-# %% ../nbs/05_metrics.ipynb #34dd5a0f
+# %% ../nbs/05_metrics.ipynb #aaf9e435
 def oc_math_equiv(pred, gold) -> bool:
     "OpenCompass `MATHEvaluator(version='v2').is_equiv`: equal after `strip_math_v2`, or `normalize_final_answer` of those or of the raw strings."
     from ocnb.extract import normalize_final_answer as nfa
@@ -436,7 +440,7 @@ def math_equiv(pred, gold) -> float:
 
 math_accuracy = Metric('accuracy', math_equiv)
 
-# %% ../nbs/05_metrics.ipynb #a987e40f
+# %% ../nbs/05_metrics.ipynb #57de177c
 def agieval_math_equiv(pred, gold) -> float:
     "AGIEval cloze: 1.0 when Hendrycks' `is_equiv` (or, failing that, time-bounded SymPy) says equal."
     try:

@@ -16,9 +16,10 @@ from .report import summary_frame, format_table, markdown_table
 
 # %% auto #0
 __all__ = ['GENERATION_KEYS', 'SAMPLE_COLUMNS', 'Subset', 'plan_subsets', 'resolve_models', 'request_body', 'max_tokens_for',
-           'score_rows', 'EvalResult', 'summary_entries', 'write_run', 'aevaluate', 'evaluate', 'collect']
+           'score_rows', 'EvalResult', 'summary_entries', 'write_run', 'aevaluate', 'evaluate', 'collect',
+           'load_samples', 'rescore']
 
-# %% ../nbs/08_pipeline.ipynb #d1bfb8c0
+# %% ../nbs/08_pipeline.ipynb #4b4ccf0c
 GENERATION_KEYS = ('temperature', 'max_out_len', 'top_p', 'seed', 'stop', 'meta_template')
 
 @dataclass
@@ -85,7 +86,7 @@ def max_tokens_for(m: ModelConfig, ds: Dataset, gen: dict) -> int:
     if gen.get('max_out_len'): return int(gen['max_out_len'])
     return min(ds.max_out_len, m.max_out_len) if m.max_out_len else ds.max_out_len
 
-# %% ../nbs/08_pipeline.ipynb #b6961bf7
+# %% ../nbs/08_pipeline.ipynb #46c7004a
 def score_rows(ds: Dataset, responses, golds, errors):
     "Per-row (prediction, score) and the subset's (metric, score, n, ci_low, ci_high, extra values) over rows without errors."
     preds = [None if e is not None else ds.extractor(r or '') for r, e in zip(responses, errors)]
@@ -125,7 +126,7 @@ class EvalResult:
         cap = f"<p><b>ocnb</b>: {n} samples, {e} errors{f' — {self.work_dir}' if self.work_dir else ''}</p>"
         return cap + self.summary.to_html(index=False)
 
-# %% ../nbs/08_pipeline.ipynb #36962d4f
+# %% ../nbs/08_pipeline.ipynb #943741bc
 def summary_entries(subsets: list[Subset]) -> dict:
     "Summary row name -> (version, subset abbrs, weights[, metrics]) for the subsets of a run."
     ent = {}
@@ -205,7 +206,7 @@ def evaluate(models, datasets, *, limit=None, work_dir=None, data_dir=None, conc
     return run_sync(aevaluate(models, datasets, limit=limit, work_dir=work_dir, data_dir=data_dir, concurrency=concurrency,
                               reuse=reuse, progress=progress, **generation))
 
-# %% ../nbs/08_pipeline.ipynb #e1079f48
+# %% ../nbs/08_pipeline.ipynb #c5e016b1
 SAMPLE_COLUMNS = ('model', 'dataset', 'subset', 'sample_id', 'prompt', 'response', 'prediction', 'gold', 'correct', 'score',
                   'latency_s', 'prompt_tokens', 'completion_tokens', 'error', 'attempts', 'http_status', 'finish_reason',
                   'truncated', 'cached')
@@ -239,3 +240,44 @@ def collect(ms, subsets, per_model, replies) -> EvalResult:
     ent = summary_entries(subsets)
     models = [m.abbr for m in ms]
     return EvalResult(samples, scores, summary_frame(scores, ent, models), None, models, ent)
+
+# %% ../nbs/08_pipeline.ipynb #78b59e32
+def load_samples(run_dir) -> 'pd.DataFrame':
+    "The samples of a saved run, read from its predictions/<model>/<subset>.jsonl files."
+    import pandas as pd
+    run_dir = Path(run_dir)
+    if not (run_dir/'predictions').is_dir():
+        from ocnb.task import latest_run
+        run_dir = latest_run(run_dir)
+    frames = [pd.read_json(p, lines=True, dtype=False).assign(model=p.parent.name)
+              for p in sorted((run_dir/'predictions').glob('*/*.jsonl'))]
+    if not frames: raise ConfigError(f"no predictions in {run_dir}; pass a run folder written by ocnb.evaluate")
+    df = pd.concat(frames, ignore_index=True)
+    return df[[c for c in SAMPLE_COLUMNS if c in df.columns]]
+
+def rescore(source, *, extractors: dict | None = None, metrics: dict | None = None) -> EvalResult:
+    "Re-extract and re-score the saved responses of `source` (an `EvalResult` or a run folder) without calling a model."
+    from dataclasses import replace
+    import pandas as pd
+    samples = (source.samples if isinstance(source, EvalResult) else load_samples(source)).reset_index(drop=True)
+    work_dir = source.work_dir if isinstance(source, EvalResult) else Path(source)
+    extractors, metrics = extractors or {}, metrics or {}
+    samples['error'] = samples['error'].astype(object).where(samples['error'].notna(), None)
+    score_rows_, ent = [], {}
+    pred_col, score_col, correct_col = [None] * len(samples), [None] * len(samples), [None] * len(samples)
+    for (model, name, subset), g in samples.groupby(['model', 'dataset', 'subset'], sort=False):
+        ds = get_dataset(name)
+        ds = ds.for_subset(next((x for x in ds.subsets if ds.subset_abbr(x) == subset), None))   # per-subset extractor/metric
+        ds = replace(ds, extractor=extractors.get(name, ds.extractor), metric=metrics.get(name, ds.metric))
+        golds = [x if isinstance(x, (list, dict)) else str(x) for x in g['gold']]   # answer lists, code problems stay as they are
+        preds, scores, (metric, val, n, lo, hi, _) = score_rows(ds, g['response'].tolist(), golds, g['error'].tolist())
+        for i, p, x in zip(g.index, preds, scores): pred_col[i], score_col[i], correct_col[i] = p, x, None if x is None else x == 1.0
+        score_rows_.append(dict(model=model, dataset=name, subset=subset, metric=metric, score=val, n=n,
+                                n_errors=int(g['error'].notna().sum()), ci_low=lo, ci_high=hi))
+        row = ds.group or subset
+        v, subs, w = ent.get(row, (ds.version, [], None))
+        if subset not in subs: ent[row] = (v, subs + [subset], w)
+    samples = samples.assign(prediction=pred_col, score=score_col, correct=correct_col)
+    scores = pd.DataFrame(score_rows_, columns=['model', 'dataset', 'subset', 'metric', 'score', 'n', 'n_errors', 'ci_low', 'ci_high'])
+    models = list(dict.fromkeys(samples['model']))
+    return EvalResult(samples, scores, summary_frame(scores, ent, models), work_dir, models, ent)

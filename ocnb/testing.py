@@ -4,14 +4,14 @@
 
 # %% auto #0
 __all__ = ['DEFAULT_ANSWER', 'FAULT_KINDS', 'prompt_of', 'body_key', 'fixed_responder', 'completion_json', 'error_json', 'Faults',
-           'TestServer', 'make_app', 'reset_counts', 'bodies', 'start', 'stop', 'server_from_args', 'main']
+           'TestServer', 'server_from_args', 'main']
 
-# %% ../nbs/01_testing.ipynb #23bb766d
+# %% ../nbs/01_testing.ipynb #89bfd6e0
 import argparse, asyncio, hashlib, itertools, json, socket, struct, sys, threading, time
 from collections import Counter, deque
 from aiohttp import web
 
-# %% ../nbs/01_testing.ipynb #554def2d
+# %% ../nbs/01_testing.ipynb #68bc162d
 def _text_of(content) -> str:
     "Chat `content` is a string or a list of parts like `{'type': 'text', 'text': ...}`."
     if content is None: return ''
@@ -24,13 +24,13 @@ def prompt_of(body: dict) -> str:
     p = body.get('prompt', '')
     return '\n'.join(map(str, p)) if isinstance(p, list) else str(p)
 
-# %% ../nbs/01_testing.ipynb #80197506
+# %% ../nbs/01_testing.ipynb #a2a86d42
 def body_key(body: dict) -> str:
     "A short stable id of a request body (sorted-key JSON, sha256)."
     s = json.dumps(body, sort_keys=True, separators=(',', ':'), ensure_ascii=False)
     return hashlib.sha256(s.encode()).hexdigest()[:20]
 
-# %% ../nbs/01_testing.ipynb #b9676bf8
+# %% ../nbs/01_testing.ipynb #c49579f5
 DEFAULT_ANSWER = 'The answer is A.'
 
 def fixed_responder(answer: str = DEFAULT_ANSWER):
@@ -42,7 +42,7 @@ def _reply_parts(out) -> tuple:
     if isinstance(out, str): return out, 'stop'
     return str(out.get('text', '')), out.get('finish_reason', 'stop')
 
-# %% ../nbs/01_testing.ipynb #7e313702
+# %% ../nbs/01_testing.ipynb #d86dd7fa
 def _usage(prompt: str, text: str) -> dict:
     p, c = len(prompt.split()), len(text.split())
     return dict(prompt_tokens=p, completion_tokens=c, total_tokens=p + c)
@@ -61,7 +61,7 @@ def error_json(message: str, type='invalid_request_error', code=None, param=None
     "The OpenAI error shape: `{'error': {'message', 'type', 'param', 'code'}}`."
     return {'error': dict(message=message, type=type, param=param, code=code)}
 
-# %% ../nbs/01_testing.ipynb #cdfa5972
+# %% ../nbs/01_testing.ipynb #c5ff09ec
 FAULT_KINDS = ('429', '500', '503', 'reset', 'malformed', 'empty', 'slow')
 
 def _unit(*parts) -> float:
@@ -87,7 +87,7 @@ class Faults:
     def __repr__(self): return (f'Faults(rate={self.rate}, kinds={self.kinds}, seed={self.seed}, '
                                 f'retry_after={self.retry_after}, slow={self.slow}, fail_first={self.fail_first})')
 
-# %% ../nbs/01_testing.ipynb #a62b6b20
+# %% ../nbs/01_testing.ipynb #10ce162c
 class _Counts:
     "What the server saw; only the server's loop thread writes it."
     def __init__(self, max_bodies=10_000):
@@ -102,7 +102,7 @@ class _Counts:
                     faults=dict(self.faults), distinct=len(self.attempts), answered=len(self.answered),
                     answered_twice=sum(v > 1 for v in self.answered.values()))
 
-# %% ../nbs/01_testing.ipynb #93ba1d3b
+# %% ../nbs/01_testing.ipynb #31d8b539
 _ENDPOINTS = {'/v1/chat/completions': 'chat', '/v1/completions': 'completions'}
 
 def _json_response(obj, status=200, headers=None):
@@ -118,7 +118,7 @@ def _reset_connection(request):
         except OSError: pass
     tr.abort()
 
-# %% ../nbs/01_testing.ipynb #b432a05f
+# %% ../nbs/01_testing.ipynb #faefdbb9
 class TestServer:
     "An OpenAI-compatible server on `host:port` (0 = a free port), run in a background thread with its own loop."
     __test__ = False  # not a pytest test class
@@ -137,7 +137,7 @@ class TestServer:
     @property
     def base_url(self) -> str: return f'http://{self.host}:{self.port}/v1'
 
-# %% ../nbs/01_testing.ipynb #564163dd
+# %% ../nbs/01_testing.ipynb #7b1d2b3a
 def _authorized(self: TestServer, request) -> bool:
     return not self._api_key or request.headers.get('Authorization') == f'Bearer {self._api_key}'
 
@@ -151,7 +151,7 @@ async def _models(self: TestServer, request):
 
 TestServer._authorized, TestServer._models = _authorized, _models
 
-# %% ../nbs/01_testing.ipynb #8e3b73a6
+# %% ../nbs/01_testing.ipynb #1b7497eb
 async def _fault_response(self: TestServer, kind: str, request, endpoint: str, model: str):
     "The response for an injected fault; None for 'slow' (answer normally after the wait)."
     f = self.faults
@@ -171,7 +171,7 @@ async def _fault_response(self: TestServer, kind: str, request, endpoint: str, m
 
 TestServer._fault_response = _fault_response
 
-# %% ../nbs/01_testing.ipynb #9a8b9c88
+# %% ../nbs/01_testing.ipynb #b0a82bd9
 async def _complete(self: TestServer, request):
     "POST /v1/chat/completions and /v1/completions."
     c, endpoint = self._c, _ENDPOINTS[request.path]
@@ -208,38 +208,39 @@ async def _answer(self: TestServer, request, endpoint):
 
 TestServer._complete = _complete
 
-# %% ../nbs/01_testing.ipynb #887eeea6
+# %% ../nbs/01_testing.ipynb #978d4c40
 async def _counts_endpoint(self: TestServer, request): return _json_response(self.counts)
 async def _reset_endpoint(self: TestServer, request):
     self.reset_counts(); return _json_response(self.counts)
+TestServer._counts_endpoint, TestServer._reset_endpoint = _counts_endpoint, _reset_endpoint
 
-def make_app(self: TestServer) -> web.Application:
+def _make_app(self: TestServer) -> web.Application:
     "The aiohttp application: the OpenAI routes plus `/_ocnb/counts` and `/_ocnb/reset` for benchmarks."
     app = web.Application()
     app.router.add_get('/v1/models', self._models)
     for path in _ENDPOINTS: app.router.add_post(path, self._complete)
-    app.router.add_get('/_ocnb/counts', lambda r: _counts_endpoint(self, r))
-    app.router.add_post('/_ocnb/reset', lambda r: _reset_endpoint(self, r))
+    app.router.add_get('/_ocnb/counts', self._counts_endpoint)
+    app.router.add_post('/_ocnb/reset', self._reset_endpoint)
     return app
 
-TestServer.make_app = make_app
+TestServer.make_app = _make_app
 
-# %% ../nbs/01_testing.ipynb #c3e5a33c
+# %% ../nbs/01_testing.ipynb #0424f134
 def _counts(self: TestServer) -> dict:
     "A snapshot of what the server saw: totals, per endpoint, per status or fault kind, peak in flight."
     return self._c.snapshot()
 
-def reset_counts(self: TestServer):
+def _reset_counts(self: TestServer):
     "Forget everything seen so far (the fault plan restarts too: attempt numbers count from 1 again)."
     self._c = _Counts(self._max_bodies)
 
-def bodies(self: TestServer) -> list:
+def _bodies(self: TestServer) -> list:
     "The most recent request bodies received (at most `max_bodies`)."
     return list(self._c.bodies)
 
-TestServer.counts, TestServer.reset_counts, TestServer.bodies = property(_counts), reset_counts, property(bodies)
+TestServer.counts, TestServer.reset_counts, TestServer.bodies = property(_counts), _reset_counts, property(_bodies)
 
-# %% ../nbs/01_testing.ipynb #12901e99
+# %% ../nbs/01_testing.ipynb #5dd18c11
 async def _start_site(self: TestServer):
     self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=0.2, handler_cancellation=True)
     await self._runner.setup()
@@ -257,7 +258,7 @@ def _serve_in_thread(self: TestServer, ready: threading.Event, errors: list):
         loop.run_until_complete(self._runner.cleanup())
         loop.close()
 
-def start(self: TestServer):
+def _start(self: TestServer):
     "Serve in a background thread (safe inside Jupyter, where this thread's loop is busy). Returns self."
     if self._thread: return self
     ready, errors = threading.Event(), []
@@ -266,17 +267,17 @@ def start(self: TestServer):
     if errors: self._thread = None; raise errors[0]
     return self
 
-def stop(self: TestServer):
+def _stop(self: TestServer):
     "Stop serving and wait for the thread to finish."
     if not self._thread: return
     self._loop.call_soon_threadsafe(self._loop.stop)
     self._thread.join(); self._thread = self._runner = None
 
-TestServer._start_site, TestServer.start, TestServer.stop = _start_site, start, stop
+TestServer._start_site, TestServer.start, TestServer.stop = _start_site, _start, _stop
 TestServer.__enter__ = lambda self: self.start()
 TestServer.__exit__ = lambda self, *exc: self.stop()
 
-# %% ../nbs/01_testing.ipynb #9f950442
+# %% ../nbs/01_testing.ipynb #e7ebac16
 def _parser():
     p = argparse.ArgumentParser(prog='python -m ocnb.testing', description='Serve a fake OpenAI-compatible endpoint.')
     p.add_argument('--host', default='127.0.0.1')
@@ -302,7 +303,7 @@ def server_from_args(argv=None) -> TestServer:
     return TestServer(fixed_responder(a.answer), latency=a.latency, faults=faults, models=a.model or ('test-model',),
                       api_key=a.api_key, host=a.host, port=a.port)
 
-# %% ../nbs/01_testing.ipynb #db720959
+# %% ../nbs/01_testing.ipynb #08b2335e
 def main(argv=None):
     "Serve until interrupted; prints the base URL once listening."
     srv = server_from_args(argv).start()
@@ -312,5 +313,5 @@ def main(argv=None):
     except KeyboardInterrupt: pass
     finally: srv.stop()
 
-# %% ../nbs/01_testing.ipynb #f3fb1ed8
+# %% ../nbs/01_testing.ipynb #6efd891f
 if __name__ == '__main__' and '__file__' in globals() and not hasattr(sys, 'ps1'): main()
