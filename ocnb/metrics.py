@@ -127,7 +127,7 @@ def squad_tokens(s) -> list:
     "Tokens for F1: words, but every Chinese/Japanese/Thai/Lao/Burmese/Khmer character is a token of its own."
     return _CHAR_SCRIPTS.sub(r' \1 ', _squad_normalize(s)).split()
 
-# %% ../nbs/05_metrics.ipynb #93bc4d10
+# %% ../nbs/05_metrics.ipynb #b34c87f4
 def _f1(pred_toks, gold_toks):
     common = sum(min(pred_toks.count(t), gold_toks.count(t)) for t in set(pred_toks))
     if not pred_toks or not gold_toks: return float(pred_toks == gold_toks)
@@ -137,7 +137,7 @@ def _f1(pred_toks, gold_toks):
 
 def squad_f1(pred, gold) -> float:
     "Best token F1 against any gold (SQuAD), with Chinese/Japanese/Thai scored by character."
-    return max(_f1(squad_tokens(pred), squad_tokens(g)) for g in _golds(gold))
+    return max((_f1(squad_tokens(pred), squad_tokens(g)) for g in _golds(gold)), default=0.0)
 
 def squad_em(pred, gold) -> float:
     "1.0 when the lowercased, `general_postprocess`ed first line of pred equals a gold treated the same way (tydiqa)."
@@ -252,7 +252,7 @@ def zh_rouge_corpus(preds, golds) -> dict:
 
 lcsts_rouge = Metric('rouge1', zh_rouge1_f, corpus=zh_rouge_corpus)
 
-# %% ../nbs/05_metrics.ipynb #a0b5e17a
+# %% ../nbs/05_metrics.ipynb #1a0c8dea
 _CHAR_LANGS = {'jpn', 'tha', 'lao', 'mya', 'khm'}
 
 def bleu_tokenizer(lang: str = '') -> str:
@@ -262,10 +262,13 @@ def bleu_tokenizer(lang: str = '') -> str:
 
 def bleu(lang: str = '') -> Metric:
     "sacrebleu BLEU as `score`: corpus BLEU over the run, sentence BLEU/100 per sample."
-    import sacrebleu
     tok = bleu_tokenizer(lang)
-    def sentence(pred, gold): return sacrebleu.sentence_bleu(str(pred), [str(gold)], tokenize=tok).score / 100
-    def corpus(preds, golds): return {'score': sacrebleu.corpus_bleu([str(p) for p in preds], [[str(g) for g in golds]], tokenize=tok).score}
+    def sentence(pred, gold):
+        import sacrebleu
+        return sacrebleu.sentence_bleu(str(pred), [str(gold)], tokenize=tok).score / 100
+    def corpus(preds, golds):
+        import sacrebleu
+        return {'score': sacrebleu.corpus_bleu([str(p) for p in preds], [[str(g) for g in golds]], tokenize=tok).score}
     return Metric('score', sentence, corpus=corpus)
 
 # %% ../nbs/05_metrics.ipynb #a49665a7

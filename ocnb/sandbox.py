@@ -45,6 +45,22 @@ def sandbox_python() -> str:
         if _others_can_run(c): return c
     raise RuntimeError('no Python interpreter that an unprivileged user may run (install python3 under /usr/bin)')
 
+# %% ../nbs/05a_sandbox.ipynb #ea78de3d
+_netns_ok = None
+
+def _can_isolate_network() -> bool:
+    "True when we may start programs in a fresh network namespace (root, with util-linux `unshare` and `setpriv`)."
+    global _netns_ok
+    if _netns_ok is None:
+        tools = [shutil.which(t) for t in ('unshare', 'setpriv')]
+        _netns_ok = _is_root() and all(tools) and subprocess.run([tools[0], '-n', '--', 'true'], capture_output=True).returncode == 0
+    return _netns_ok
+
+def _drop_privileges_prefix(uid) -> list:
+    "Command prefix that starts the program with no network, as `uid`, without supplementary groups or new privileges."
+    return [shutil.which('unshare'), '-n', '--', shutil.which('setpriv'), f'--reuid={uid}', f'--regid={uid}',
+            '--clear-groups', '--no-new-privs', '--']
+
 # %% ../nbs/05a_sandbox.ipynb #4f929f33
 _LAUNCHER = r'''
 import os, sys, resource
@@ -71,7 +87,7 @@ def _main():
 _main()
 '''
 
-# %% ../nbs/05a_sandbox.ipynb #bd226450
+# %% ../nbs/05a_sandbox.ipynb #58b3e9d6
 def _run_dir(owner):
     "A fresh private temp dir for one program, owned by the sandbox uid when there is one."
     d = tempfile.mkdtemp(prefix='ocnb-sandbox-')
@@ -92,17 +108,40 @@ def _uid_pids(uid):
             pids.append(int(p.name))
     return pids
 
-def _kill_all(proc, uid):
-    "Kill the program's process group and, when it has its own uid, every process of that uid."
-    try: os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError): pass
-    for _ in range(50):
-        pids = _uid_pids(uid) if uid is not None else []
-        if not pids: break
+def _kill_uid(uid):
+    "SIGKILL every process of `uid` until none is left (a fork bomb may still be forking)."
+    for _ in range(100):
+        pids = _uid_pids(uid)
+        if not pids: return
         for pid in pids:
             try: os.kill(pid, signal.SIGKILL)
             except ProcessLookupError: pass
         time.sleep(0.01)
+
+def _kill_all(proc, uid):
+    "Kill the program's process group and, when it has its own uid, every process of that uid."
+    try: os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError): pass
+    if uid is not None: _kill_uid(uid)
+
+_SHARED_TMP = ('/tmp', '/var/tmp', '/dev/shm')
+
+def _remove_strays(uid):
+    "Remove what the sandbox uid left in the world-writable temp dirs (it can write nowhere else outside its own dir)."
+    for top in _SHARED_TMP:
+        try: entries = list(os.scandir(top))
+        except OSError: continue
+        for e in entries:
+            try:
+                if e.stat(follow_symlinks=False).st_uid != uid: continue
+                if e.is_dir(follow_symlinks=False): shutil.rmtree(e.path, ignore_errors=True)
+                else: os.unlink(e.path)
+            except OSError: pass
+
+def _tail(f, n=300):
+    "The last line of the program's output, read through our own handle (the program may have renamed the file)."
+    f.flush(); f.seek(0, os.SEEK_END); f.seek(max(0, f.tell() - n))
+    return f.read().decode(errors='replace').strip().split('\n')[-1]
 
 # %% ../nbs/05a_sandbox.ipynb #96fc2f63
 def _parse_report(text, token):
@@ -117,22 +156,24 @@ def _classify(report, returncode, timed_out, stderr_tail):
     if report: return report
     return 'failed', f'exited with code {returncode} before the end of the program ' + stderr_tail
 
-# %% ../nbs/05a_sandbox.ipynb #00ff6669
+# %% ../nbs/05a_sandbox.ipynb #0df2b425
 def run_program(code: str, *, timeout: float = 10.0, cpu_s: int = None, memory_mb: int = 1024,
                 file_mb: int = 16, max_procs: int = 16) -> Outcome:
     "Run Python `code` in a limited child process (own temp dir, own session, unprivileged uid as root)."
     uid = _free_ids.get() if _is_root() else None
-    d, start = _run_dir(uid), time.monotonic()
+    if uid is not None: _kill_uid(uid)
+    d, start, out = _run_dir(uid), time.monotonic(), None
     try:
         Path(d, 'prog.py').write_text(code)
         token, (r, w) = secrets.token_hex(16), os.pipe()
         limits = [w, cpu_s or max(1, int(timeout + 0.999)), memory_mb << 20, file_mb << 20, max_procs, 64]
         env = {'PATH': '/usr/bin:/bin', 'HOME': d, 'TMPDIR': d, 'LANG': 'C.UTF-8', 'PYTHONDONTWRITEBYTECODE': '1'}
-        ids = dict(user=uid, group=uid, extra_groups=[]) if uid is not None else {}
-        with open(Path(d, '.out'), 'wb') as out:
-            proc = subprocess.Popen([sandbox_python(), '-I', '-c', _LAUNCHER, *map(str, limits)], cwd=d, env=env,
-                                    stdin=subprocess.PIPE, stdout=out, stderr=out, pass_fds=(w,),
-                                    start_new_session=True, **ids)
+        cmd, ids = [sandbox_python(), '-I', '-c', _LAUNCHER, *map(str, limits)], {}
+        if uid is not None and _can_isolate_network(): cmd = _drop_privileges_prefix(uid) + cmd
+        elif uid is not None: ids = dict(user=uid, group=uid, extra_groups=[])
+        out = open(Path(d, '.out'), 'w+b')
+        proc = subprocess.Popen(cmd, cwd=d, env=env, stdin=subprocess.PIPE, stdout=out, stderr=out, pass_fds=(w,),
+                                start_new_session=True, **ids)
         os.close(w)
         timed_out = False
         try:
@@ -145,12 +186,13 @@ def run_program(code: str, *, timeout: float = 10.0, cpu_s: int = None, memory_m
         except BlockingIOError: raw = b''
         os.close(r)
         report = _parse_report(raw.decode(errors='replace'), token)
-        tail = Path(d, '.out').read_bytes()[-300:].decode(errors='replace').strip().split('\n')[-1]
+        tail = _tail(out)
         status, detail = _classify(report, proc.returncode, timed_out, tail)
         return Outcome(status, detail, round(time.monotonic() - start, 3))
     finally:
+        if out is not None: out.close()
         shutil.rmtree(d, ignore_errors=True)
-        if uid is not None: _free_ids.put(uid)
+        if uid is not None: _remove_strays(uid); _free_ids.put(uid)
 
 # %% ../nbs/05a_sandbox.ipynb #0fa17fb3
 def _pids_of(uid_range):
