@@ -28,11 +28,11 @@ __all__ = ['DATASETS', 'MULTI', 'MMLU_SUBJECTS', 'mcq4', 'MMLU_VERSIONS', 'CEVAL
            'to_messages', 'load_subset', 'load_shots', 'reference', 'extract', 'keep', 'jsonl', 'text_lines', 'dpr_tsv',
            'with_labels', 'aligned', 'prepare_arc', 'prepare_cmmlu', 'prepare_agieval', 'agieval_subset',
            'gaokao_five_letters', 'prepare_gaokao', 'gaokao_subset', 'gsm8k_reference', 'prepare_math',
-           'prepare_humaneval', 'prepare_mbpp', 'label_map', 'choice', 'prepare_csqa', 'prepare_record',
-           'prepare_hellaswag', 'prepare_piqa', 'prepare_siqa', 'storycloze_rows', 'prepare_storycloze',
-           'prepare_strategyqa', 'prepare_winogrande', 'bbh_rows', 'bbh_subset', 'prepare_wsc', 'prepare_chid',
-           'bleu_for', 'flores_vars', 'prepare_c3', 'prepare_multirc', 'prepare_race', 'prepare_obqa', 'prepare_squad',
-           'metrics_together', 'prepare_tydiqa', 'xsum_rows', 'datasets_info']
+           'prepare_humaneval', 'prepare_mbpp', 'label_map', 'option_or_label', 'fixed_labels', 'choice',
+           'prepare_csqa', 'prepare_record', 'prepare_hellaswag', 'prepare_piqa', 'prepare_siqa', 'storycloze_rows',
+           'prepare_storycloze', 'prepare_strategyqa', 'prepare_winogrande', 'bbh_rows', 'bbh_subset', 'prepare_wsc',
+           'prepare_chid', 'bleu_for', 'flores_vars', 'prepare_c3', 'prepare_multirc', 'prepare_race', 'prepare_obqa',
+           'prepare_squad', 'metrics_together', 'prepare_tydiqa', 'xsum_rows', 'datasets_info']
 
 # %% ../nbs/06_datasets.ipynb #154084af
 @dataclass
@@ -485,7 +485,7 @@ register(Dataset(
     fixed_shots=MBPP_SHOTS, human='You are an expert Python programmer, and here is your task: {text} Your code should pass these tests:\n\n {test_list}  \n',
     bot='[BEGIN]\n', gold='test_list_2', extractor=mbpp_code, metric=mbpp_score, max_out_len=512, version='830460'))
 
-# %% ../nbs/06_datasets.ipynb #d97052de
+# %% ../nbs/06_datasets.ipynb #8dcbd302
 def label_map(mapping: dict, key='label', drop=()):
     "A `prepare` that maps `row[key]` (as a lower-case string) through `mapping`; rows with a label in `drop` are dropped."
     def prepare(r: dict) -> dict | None:
@@ -494,10 +494,26 @@ def label_map(mapping: dict, key='label', drop=()):
         return {**r, key: mapping[v]}
     return prepare
 
+def option_or_label(text: str, options: str = 'AB', labels: tuple = ()) -> str:
+    "The option letter a response chooses; if it names none, the letter of the fixed label it opens with ('No, ...' -> B)."
+    if got := first_option(text, options): return got
+    t = str(text or '').strip().lstrip('*"“「\'').lower()
+    for o, l in sorted(zip(options, labels), key=lambda x: -len(x[1])):
+        l, nxt = l.lower(), t[len(l):len(l) + 1]
+        if t.startswith(l) and (not nxt or not nxt.isalnum() or nxt == '的'): return o
+    return ''
+
+def fixed_labels(human: str, options: str) -> tuple:
+    "The option texts a template writes out itself (`A. Yes\\nB. No`), or () when options come from the data."
+    found = re.findall(r'(?m)^ ?([A-O])\. ([^{}\n]+)$', human)
+    return tuple(t.strip() for _, t in found) if ''.join(o for o, _ in found) == options else ()
+
 def choice(name, abbr, category, file, human, options, version, prepare=None, gold='label', **kw) -> Dataset:
-    "Register a single-answer multiple-choice dataset read with `first_option` over `options`."
+    "Register a single-answer multiple-choice dataset read with `first_option` over `options` (and its fixed labels)."
+    labels = fixed_labels(human, options)
+    ex = partial(option_or_label, options=options, labels=labels) if labels else partial(first_option, options=options)
     return register(Dataset(name=name, abbr=abbr, category=category, file=file, human=human, prepare=prepare, gold=gold,
-                            extractor=partial(first_option, options=options), metric=accuracy, version=version, **kw))
+                            extractor=ex, metric=accuracy, version=version, **kw))
 
 # %% ../nbs/06_datasets.ipynb #3e888738
 QA_HUMAN = "Answer these questions, your answer should be as simple as possible, start your answer with the prompt 'The answer is '.\nQ: {question}?"
