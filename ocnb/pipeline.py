@@ -270,13 +270,17 @@ def rescore(source, *, extractors: dict | None = None, metrics: dict | None = No
         ds = ds.for_subset(next((x for x in ds.subsets if ds.subset_abbr(x) == subset), None))   # per-subset extractor/metric
         ds = replace(ds, extractor=extractors.get(name, ds.extractor), metric=metrics.get(name, ds.metric))
         golds = [x if isinstance(x, (list, dict)) else str(x) for x in g['gold']]   # answer lists, code problems stay as they are
-        preds, scores, (metric, val, n, lo, hi, _) = score_rows(ds, g['response'].tolist(), golds, g['error'].tolist())
+        preds, scores, (metric, val, n, lo, hi, extra) = score_rows(ds, g['response'].tolist(), golds, g['error'].tolist())
         for i, p, x in zip(g.index, preds, scores): pred_col[i], score_col[i], correct_col[i] = p, x, None if x is None else x == 1.0
-        score_rows_.append(dict(model=model, dataset=name, subset=subset, metric=metric, score=val, n=n,
-                                n_errors=int(g['error'].notna().sum()), ci_low=lo, ci_high=hi))
+        n_err = int(g['error'].notna().sum())
+        score_rows_.append(dict(model=model, dataset=name, subset=subset, metric=metric, score=val, n=n, n_errors=n_err, ci_low=lo, ci_high=hi))
+        score_rows_ += [dict(model=model, dataset=name, subset=subset, metric=k, score=x, n=n, n_errors=n_err, ci_low=None, ci_high=None)
+                        for k, x in extra.items()]
         row = ds.group or subset
-        v, subs, w = ent.get(row, (ds.version, [], None))
-        if subset not in subs: ent[row] = (v, subs + [subset], w)
+        v, subs, w = ent.get(row, (ds.version, [], None))[:3]
+        gw = ds.group_weights
+        if subset not in subs:
+            ent[row] = (v, subs + [subset], (w or []) + [gw[subset]] if gw else None) + ((tuple(ds.group_metrics),) if ds.group_metrics else ())
     samples = samples.assign(prediction=pred_col, score=score_col, correct=correct_col)
     scores = pd.DataFrame(score_rows_, columns=['model', 'dataset', 'subset', 'metric', 'score', 'n', 'n_errors', 'ci_low', 'ci_high'])
     models = list(dict.fromkeys(samples['model']))
