@@ -787,7 +787,7 @@ register(Dataset(
     extractor=first_line, metric=bleu_for(''), max_out_len=2048, aliases=('flores_100',), versions=FLORES_VERSIONS,
     notes='first 8 dev sentences as examples instead of the TopK retriever (needs all-mpnet-base-v2); first line of every output; BLEU tokenizer per target script'))
 
-# %% ../nbs/06_datasets.ipynb #3b7adf80
+# %% ../nbs/06_datasets.ipynb #ddc67a19
 def prepare_c3(doc: list) -> list[dict]:
     "CLUE C3 file (a JSON list of [paragraphs, questions, id]) -> one row per question."
     rows = []
@@ -902,7 +902,7 @@ register(Dataset(
     group_metrics=('exact_match', 'f1'), file='tydiqa/dev/{subset}-dev.jsonl', prepare=prepare_tydiqa,
     per_subset=lambda s: dict(human=_tydiqa_human(s)), human=_tydiqa_human('english'), gold='answer', gold_fn=keep,
     extractor=first_line, metric=metrics_together(tydiqa_em, tydiqa_f1), max_out_len=2048, versions=TYDIQA_VERSIONS,
-    notes='references deduplicated in order (OpenCompass uses set order)'))
+    notes='references lower-cased for exact match like the prediction; deduplicated in order (OpenCompass uses set order)'))
 
 register(Dataset(
     name='lambada', abbr='lambada', category='Understanding', file='lambada/test.jsonl', human='Please complete the following sentence:\n{prompt}',
