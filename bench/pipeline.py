@@ -2,7 +2,8 @@
 """Whole-pipeline benchmark: `ocnb.evaluate` (prompts, requests, extraction, scoring, DataFrames, work_dir)
 against a raw aiohttp + asyncio.Semaphore client sending the same request bodies to the same local server.
 
-Each measurement runs in a fresh child process; clients alternate within each round; medians over rounds.
+Each measurement runs in a fresh child process, with its libraries imported before the clock starts (as in a
+notebook session; `bench/memory.py` measures `import ocnb`); clients alternate within each round; medians over rounds.
 The server (`python -m ocnb.testing`) runs in its own process. Prints wall time, requests/s, the ratio
 ocnb / raw aiohttp (speed, higher is better), and client CPU per sample.
 
@@ -26,6 +27,7 @@ def cpu_s():
     return r.ru_utime + r.ru_stime
 
 def run_ocnb(url, n, conc):
+    import pandas  # noqa: F401  a notebook session has it loaded; import cost is measured by bench/memory.py
     from ocnb.pipeline import evaluate
     model = {'path': 'test-model', 'openai_api_base': url}
     wl = workload(n)

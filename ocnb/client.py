@@ -153,7 +153,7 @@ class ReplyCache:
     def close(self):
         if self._f: self._f.close(); self._f = None
 
-# %% ../nbs/02_client.ipynb #f142e987
+# %% ../nbs/02_client.ipynb #ed8cd475
 class _Endpoint:
     "One replica: its URLs, an adaptive concurrency limit (AIMD), and pauses after throttling or repeated failures."
     def __init__(self, base: str, start: int, most: int):
@@ -161,7 +161,7 @@ class _Endpoint:
         self.urls = {'chat': base + '/chat/completions', 'completions': base + '/completions'}
         self.limit, self.most, self.active = float(start), most, 0
         self.paused_until, self.probing, self.fails, self.fail_rate, self.cooldown = 0.0, False, 0, 0.0, 1.0
-        self.lat, self.lat_min, self.last_cut, self.congested = 0.0, float('inf'), -1e9, False
+        self.lat, self.lat_min = 0.0, float('inf')
         self.sent = self.ok = self.errors = self.throttled = 0
 
     def free(self, now: float) -> int:
@@ -169,18 +169,17 @@ class _Endpoint:
         if now < self.paused_until: return 0
         return (1 if self.probing else int(self.limit)) - self.active
 
-# %% ../nbs/02_client.ipynb #78c49e89
+# %% ../nbs/02_client.ipynb #1a4738fd
 def _succeeded(self: _Endpoint, lat: float):
     self.ok += 1; self.fails = 0; self.fail_rate *= 0.9; self.probing = False; self.cooldown = 1.0
     self.lat = lat if not self.lat else 0.9 * self.lat + 0.1 * lat
     if self.lat < self.lat_min: self.lat_min = self.lat
-    if self.limit < self.most and self.lat <= 2 * self.lat_min + 0.01:
-        self.limit = min(self.most, self.limit + (1 / self.limit if self.congested else 1))
+    if self.limit < self.most and 2 * self.active >= self.limit and self.lat <= 2 * self.lat_min + 0.01:
+        self.limit = min(self.most, self.limit + 1)
 
 def _throttled(self: _Endpoint, now: float, retry_after: Optional[float]):
     self.throttled += 1
-    if now - self.last_cut > max(0.05, self.lat):
-        self.limit, self.last_cut, self.congested = max(1.0, self.limit / 2), now, True
+    self.limit = max(1.0, self.limit * 0.9)
     if retry_after: self.paused_until = max(self.paused_until, now + min(retry_after, 60.0))
 
 def _failed(self: _Endpoint, now: float, breaker: bool):
@@ -276,7 +275,7 @@ def _parse_answer(raw: bytes, kind: str):
     u = d.get('usage') or {}
     return ('ok', 200, (text or '', ch.get('finish_reason'), u.get('prompt_tokens'), u.get('completion_tokens')))
 
-# %% ../nbs/02_client.ipynb #68c81f01
+# %% ../nbs/02_client.ipynb #4a01a08f
 _RETRY_STATUS = {408, 409, 425}
 
 async def _attempt(self, session, url: str, data: bytes, kind: str):
@@ -285,7 +284,7 @@ async def _attempt(self, session, url: str, data: bytes, kind: str):
     try:
         async with session.post(url, data=data, timeout=self._timeout) as r:
             status, raw = r.status, await r.read()
-            if status == 200: return (*_parse_answer(raw, kind), None)
+            if 200 <= status < 300: return (*_parse_answer(raw, kind), None)
             ra = _retry_after(r.headers) if status in (429, 503) else None
     except asyncio.TimeoutError: return ('fail', None, f'timed out after {self.timeout:g} s', None)
     except aiohttp.ClientConnectorError as e:
@@ -299,20 +298,21 @@ async def _attempt(self, session, url: str, data: bytes, kind: str):
     if status >= 500 or status in _RETRY_STATUS: return ('fail', status, reason, None)
     return ('fatal', status, reason, None)
 
-# %% ../nbs/02_client.ipynb #3755e441
+# %% ../nbs/02_client.ipynb #c80700d1
 def _backoff(self, attempt: int) -> float:
     "Exponential back-off with jitter: uniform in [d/2, d], d = backoff·2^(attempt-1) capped at max_backoff."
     d = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
     return d * (0.5 + 0.5 * random.random())
 
-async def _send(self, live, kind: str, data: bytes) -> Reply:
+async def _send(self, live, kind: str, body: dict) -> Reply:
     "Send one request, retrying on another replica when there is one, until it succeeds or attempts run out."
     loop, pool, multi = live.loop, live.pool, len(self._eps) > 1
-    t_start, avoid, n = loop.time(), None, 0
+    avoid, n, data = None, 0, None
     while True:
         n += 1
         ep = await pool.acquire(avoid)
         try:
+            if data is None: data, t_start = json.dumps(body).encode(), loop.time()   # once, when a slot is free
             if self._bucket: await self._bucket.take(loop)
             t0 = loop.time(); ep.sent += 1
             verdict, status, out, ra = await self._attempt(live.session, ep.urls[kind], data, kind)
@@ -413,7 +413,7 @@ async def _leave(self: Client, live: _Live):
 
 Client._enter, Client._leave = _enter, _leave
 
-# %% ../nbs/02_client.ipynb #0041f43b
+# %% ../nbs/02_client.ipynb #de55bcf7
 async def _generate(self: Client, bodies, on_reply=None) -> list:
     "Send `bodies` (chat: `messages`, completions: `prompt`); the `Reply`s in input order. `on_reply(i, reply)` as each ends."
     bodies = list(bodies)
@@ -440,7 +440,7 @@ async def _generate(self: Client, bodies, on_reply=None) -> list:
 async def _run_jobs(self: Client, live, jobs, groups, replies, on_reply):
     cache = self.cache
     async def job(i, kind, b, key):
-        r = await self._send(live, kind, json.dumps(b).encode())
+        r = await self._send(live, kind, b)
         if key is not None and r.error is None: cache.put(key, r)
         replies[i] = r
         if on_reply: on_reply(i, r)

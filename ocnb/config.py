@@ -40,7 +40,7 @@ def url_kind(url: str) -> str | None:
     m = _endpoint_re.search(url.strip())
     return None if not m else ('chat' if m.group(1).startswith('chat') else 'completions')
 
-# %% ../nbs/00_config.ipynb #356ec7c8
+# %% ../nbs/00_config.ipynb #14fc89c7
 @dataclass
 class ModelConfig:
     "One model behind an OpenAI-compatible endpoint (OpenCompass `ApiModelConfig` keys)."
@@ -58,6 +58,7 @@ class ModelConfig:
     run_cfg: dict | None = None
     concurrency: int | None = None               # requests in flight; None = adaptive default
     retry: int | None = None                     # attempts per request; None = client default
+    timeout: float | None = None                 # seconds per attempt; None = client default
 
     def __post_init__(self):
         bases = self.openai_api_base if isinstance(self.openai_api_base, (list, tuple)) else [self.openai_api_base]

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['MEDIUM_ORDER', 'is_section', 'summary_value', 'summary_frame', 'format_table', 'markdown_table']
+__all__ = ['MEDIUM_ORDER', 'is_section', 'first_metrics', 'summary_value', 'summary_frame', 'format_table', 'markdown_table']
 
 # %% ../nbs/07_report.ipynb #7eeecdfe
 MEDIUM_ORDER = (
@@ -22,37 +22,37 @@ MEDIUM_ORDER = (
 
 def is_section(row: str) -> bool: return row.startswith('---')
 
-# %% ../nbs/07_report.ipynb #7d27cd4e
-def _first_metric(scores, model, subset, metric=None):
-    s = scores[(scores['model'] == model) & (scores['subset'] == subset)]
-    if metric is not None: s = s[s['metric'] == metric]
-    return None if s.empty else (s.iloc[0]['metric'], s.iloc[0]['score'])
+# %% ../nbs/07_report.ipynb #13219e54
+def first_metrics(scores) -> dict:
+    "(model, subset) -> (metric, score) of each subset's first metric in the tidy `scores`."
+    out = {}
+    for m, sub, met, val in zip(scores['model'], scores['subset'], scores['metric'], scores['score']):
+        out.setdefault((m, sub), (met, val))
+    return out
 
-def summary_value(scores, model, subsets, weights=None, metric=None):
-    "(metric, value) of one summary row for `model`, or None if a subset has no result; `metric` picks one of several."
-    got = [_first_metric(scores, model, s, metric) for s in subsets]
+def summary_value(firsts: dict, model, subsets, weights=None):
+    "(metric, value) of one summary row for `model`, or None if a subset has no result."
+    got = [firsts.get((model, s)) for s in subsets]
     if not got or any(g is None or g[1] is None or g[1] != g[1] for g in got): return None
     if len(subsets) == 1: return got[0]
     w = weights or [1] * len(got)
-    name = metric or ('weighted_average' if weights else 'naive_average')
-    return (name, sum(x*g[1] for x, g in zip(w, got)) / sum(w))
+    return ('weighted_average' if weights else 'naive_average', sum(x*g[1] for x, g in zip(w, got)) / sum(w))
 
 def summary_frame(scores, entries: dict, models: list, full: bool = False, order=MEDIUM_ORDER):
     "OpenCompass-style summary: dataset, version, metric, mode, one column per model."
     import pandas as pd
     names = list(order) + [e for e in entries if e not in order]
-    rows = []
+    firsts, rows = first_metrics(scores), []
     for name in names:
         if is_section(name): rows.append([name, '-', '-', '-'] + ['-'] * len(models)); continue
         if name not in entries:
             if full: rows.append([name, '-', '-', '-'] + ['-'] * len(models))
             continue
-        version, subsets, weights, *per_metric = entries[name]
-        for pm in (per_metric[0] if per_metric else (None,)):
-            vals = [summary_value(scores, m, subsets, weights, pm) for m in models]
-            metric = next((v[0] for v in vals if v), '-')
-            rows.append([name, version if len(subsets) == 1 else '-', metric, 'gen' if any(vals) else '-'] +
-                        [f'{v[1]:.2f}' if v else '-' for v in vals])
+        version, subsets, weights = entries[name]
+        vals = [summary_value(firsts, m, subsets, weights) for m in models]
+        metric = next((v[0] for v in vals if v), '-')
+        rows.append([name, version if len(subsets) == 1 else '-', metric, 'gen' if any(vals) else '-'] +
+                    [f'{v[1]:.2f}' if v else '-' for v in vals])
     df = pd.DataFrame(rows, columns=['dataset', 'version', 'metric', 'mode'] + list(models))
     if not full:  # drop sections left empty
         keep, sec = [], None
