@@ -32,7 +32,7 @@ __all__ = ['DATASETS', 'MULTI', 'MMLU_SUBJECTS', 'mcq4', 'MMLU_VERSIONS', 'CEVAL
            'prepare_csqa', 'prepare_record', 'prepare_hellaswag', 'prepare_piqa', 'prepare_siqa', 'storycloze_rows',
            'prepare_storycloze', 'prepare_strategyqa', 'prepare_winogrande', 'bbh_rows', 'bbh_subset', 'prepare_wsc',
            'prepare_chid', 'bleu_for', 'flores_vars', 'prepare_c3', 'prepare_multirc', 'prepare_race', 'prepare_obqa',
-           'prepare_squad', 'metrics_together', 'prepare_tydiqa', 'xsum_rows', 'datasets_info']
+           'prepare_squad', 'metrics_together', 'prepare_tydiqa', 'xsum_rows', 'check_files', 'datasets_info']
 
 # %% ../nbs/06_datasets.ipynb #154084af
 @dataclass
@@ -929,18 +929,19 @@ register(Dataset(
     human='Document：{dialogue}\nBased on the previous text, provide a brief single summary:', gold='summary',
     extractor=first_line, metric=xsum_rouge, version='31397e'))
 
-# %% ../nbs/06_datasets.ipynb #ac0c2b17
+# %% ../nbs/06_datasets.ipynb #51f6bb17
+def check_files(ds: Dataset, data_dir=None):
+    "Raise `DataMissing` naming the first test or few-shot file of any subset of `ds` missing from the data dir."
+    for s in ds.subset_names():
+        sub = ds.for_subset(s)
+        _paths(sub, sub.file, s, data_dir)
+        if sub.shots_file and sub.n_shots: _paths(sub, sub.shots_file, s, data_dir)
+
 def _found(ds: Dataset, data_dir, count: bool):
     "(all files present, number of test rows or None)."
-    n = 0
-    try:
-        for s in ds.subset_names():
-            sub = ds.for_subset(s)
-            if count: n += len(load_subset(ds, s, data_dir))
-            else: _paths(sub, sub.file, s, data_dir)
-            if sub.shots_file and sub.n_shots: _paths(sub, sub.shots_file, s, data_dir)
+    try: check_files(ds, data_dir)
     except DataMissing: return False, None
-    return True, n if count else None
+    return True, sum(len(load_subset(ds, s, data_dir)) for s in ds.subset_names()) if count else None
 
 def datasets_info(data_dir=None, rows: bool = True):
     "A DataFrame describing every registered dataset and whether its data is in `data_dir`."
