@@ -11,7 +11,8 @@ from pathlib import Path
 from .data import data_file
 from .config import (ConfigError, ModelConfig, parse_models, check_limit, select_indices, redact_config, close_matches)
 from .client import Client, list_models, run_sync, EndpointError
-from .datasets import (Dataset, resolve_datasets, get_dataset, load_subset, load_shots, render_turns, to_messages, reference)
+from .datasets import (Dataset, resolve_datasets, get_dataset, load_subset, load_shots, render_turns, to_messages, reference,
+                           check_files)
 from .metrics import compute, wilson_interval, bootstrap_interval
 from .report import summary_frame, format_table, markdown_table
 
@@ -39,8 +40,9 @@ def plan_subset(ds: Dataset, sub, limit=None, data_dir=None) -> Subset:
     rows, shots = load_subset(ds, sub, data_dir), load_shots(ds, sub, data_dir)
     ids = select_indices(len(rows), limit)
     sel = [rows[i] for i in ids]
-    return Subset(ds, sub, ds.subset_abbr(sub), ids, [render_turns(ds, r, shots, sub) for r in sel],
-                  [reference(ds, r) for r in sel], sel)
+    sds = ds.for_subset(sub)   # the subset's own extractor, metric, version where they differ
+    return Subset(sds, sub, ds.subset_abbr(sub), ids, [render_turns(sds, r, shots, sub) for r in sel],
+                  [reference(sds, r) for r in sel], sel)
 
 def plan_subsets(datasets, limit=None, data_dir=None) -> list[Subset]:
     "Prompts and references of every selected row of every dataset subset."
@@ -49,10 +51,7 @@ def plan_subsets(datasets, limit=None, data_dir=None) -> list[Subset]:
 
 def check_data(datasets, data_dir=None):
     "Raise `DataMissing` naming the first test or few-shot file of `datasets` that is not in the data dir."
-    for ds in datasets:
-        for sub in ds.subset_names():
-            for f in (ds.file, ds.shots_file if ds.n_shots else None):
-                if f: data_file(f.replace('{subset}', sub or ''), data_dir)
+    for ds in datasets: check_files(ds, data_dir)   # every file of every subset (several per subset for some)
 
 # %% ../nbs/08_pipeline.ipynb #75e4c86a
 def resolve_models(models, *, concurrency=None, check=True) -> list[ModelConfig]:
@@ -95,17 +94,20 @@ def max_tokens_for(m: ModelConfig, ds: Dataset, gen: dict) -> int:
 
 # %% ../nbs/08_pipeline.ipynb #46c7004a
 def score_rows(ds: Dataset, responses, golds, errors):
-    "Per-row (prediction, score) and the subset's (metric, score, n, ci_low, ci_high) over rows without errors."
+    "Per-row (prediction, score) and the subset's (metric, score, n, ci_low, ci_high, extra values) over rows without errors."
     preds = [None if e is not None else ds.extractor(r or '') for r, e in zip(responses, errors)]
-    ok = [(p, g) for p, g, e in zip(preds, golds, errors) if e is None]
-    m = ds.metric
-    scores = [None if e is not None else float(m(p, g)) for p, g, e in zip(preds, golds, errors)] if m.score else [None] * len(preds)
+    ok = [i for i, e in enumerate(errors) if e is None]
+    P, G, m = [preds[i] for i in ok], [golds[i] for i in ok], ds.metric
+    if m.batch: per, extra = m.batch(P, G) if ok else ([], {})   # e.g. code: all programs run at once
+    elif m.score: per, extra = [float(m(p, g)) for p, g in zip(P, G)], {}
+    else: per, extra = [None] * len(ok), {}
+    scores = [None] * len(preds)
+    for i, x in zip(ok, per): scores[i] = x
     if m.corpus is not None or not ok:
-        v = compute(m, [p for p, _ in ok], [g for _, g in ok])
-        return preds, scores, (v.name, v.value if ok else math.nan, v.n, v.low, v.high)
-    s = [x for x in scores if x is not None]
-    lo, hi = wilson_interval(round(sum(s)), len(s)) if all(x in (0.0, 1.0) for x in s) else bootstrap_interval(s)
-    return preds, scores, (m.name, 100 * sum(s) / len(s), len(s), lo, hi)
+        v = compute(m, P, G)
+        return preds, scores, (v.name, v.value if ok else math.nan, v.n, v.low, v.high, dict(v.extra))
+    lo, hi = wilson_interval(round(sum(per)), len(per)) if all(x in (0.0, 1.0) for x in per) else bootstrap_interval(per)
+    return preds, scores, (m.name, 100 * sum(per) / len(per), len(per), lo, hi, dict(extra))
 
 # %% ../nbs/08_pipeline.ipynb #9c439728
 @dataclass
@@ -132,12 +134,13 @@ class EvalResult:
 
 # %% ../nbs/08_pipeline.ipynb #943741bc
 def summary_entries(subsets: list[Subset]) -> dict:
-    "Summary row name -> (version, subset abbrs, weights) for the subsets of a run."
+    "Summary row name -> (version, subset abbrs, weights[, metrics]) for the subsets of a run."
     ent = {}
     for s in subsets:
         name = s.ds.group or s.abbr
-        v, subs, w = ent.get(name, (s.ds.version, [], None))
-        ent[name] = (v, subs + [s.abbr], w)
+        v, subs, w = ent.get(name, (s.ds.version, [], None))[:3]
+        gw = s.ds.group_weights
+        ent[name] = (v, subs + [s.abbr], (w or []) + [gw[s.abbr]] if gw else None) + ((tuple(s.ds.group_metrics),) if s.ds.group_metrics else ())
     return ent
 
 # %% ../nbs/08_pipeline.ipynb #6aca24f0
@@ -275,9 +278,12 @@ def collect(parts: list[Part], models: list[str]) -> EvalResult:
     score_rows_ = []
     for p in sorted(parts, key=lambda p: models.index(p.model.abbr)):
         s, rs, n = p.subset, p.replies, len(p.replies)
-        metric, val, k, lo, hi = p.agg
+        metric, val, k, lo, hi, extra = p.agg
+        n_err = sum(r.error is not None for r in rs)
         score_rows_.append(dict(model=p.model.abbr, dataset=s.ds.name, subset=s.abbr, metric=metric, score=val, n=k,
-                                n_errors=sum(r.error is not None for r in rs), ci_low=lo, ci_high=hi))
+                                n_errors=n_err, ci_low=lo, ci_high=hi))
+        score_rows_ += [dict(model=p.model.abbr, dataset=s.ds.name, subset=s.abbr, metric=x, score=v, n=k, n_errors=n_err,
+                             ci_low=None, ci_high=None) for x, v in extra.items()]   # rouge2…, mbpp counts, tydiqa f1
         cols['model'] += [p.model.abbr] * n; cols['dataset'] += [s.ds.name] * n; cols['subset'] += [s.abbr] * n
         cols['sample_id'] += s.ids
         cols['prompt'] += [b['prompt'] if 'prompt' in b else '\n'.join(x['content'] for x in b['messages']) for b in p.bodies]
@@ -317,14 +323,20 @@ def rescore(source, *, extractors: dict | None = None, metrics: dict | None = No
     pred_col, score_col, correct_col = [None] * len(samples), [None] * len(samples), [None] * len(samples)
     for (model, name, subset), g in samples.groupby(['model', 'dataset', 'subset'], sort=False):
         ds = get_dataset(name)
+        ds = ds.for_subset(next((x for x in ds.subsets if ds.subset_abbr(x) == subset), None))   # per-subset extractor/metric
         ds = replace(ds, extractor=extractors.get(name, ds.extractor), metric=metrics.get(name, ds.metric))
-        preds, scores, (metric, val, n, lo, hi) = score_rows(ds, g['response'].tolist(), g['gold'].astype(str).tolist(), g['error'].tolist())
+        golds = [x if isinstance(x, (list, dict)) else str(x) for x in g['gold']]   # answer lists, code problems stay as they are
+        preds, scores, (metric, val, n, lo, hi, extra) = score_rows(ds, g['response'].tolist(), golds, g['error'].tolist())
         for i, p, x in zip(g.index, preds, scores): pred_col[i], score_col[i], correct_col[i] = p, x, None if x is None else x == 1.0
-        score_rows_.append(dict(model=model, dataset=name, subset=subset, metric=metric, score=val, n=n,
-                                n_errors=int(g['error'].notna().sum()), ci_low=lo, ci_high=hi))
+        n_err = int(g['error'].notna().sum())
+        score_rows_.append(dict(model=model, dataset=name, subset=subset, metric=metric, score=val, n=n, n_errors=n_err, ci_low=lo, ci_high=hi))
+        score_rows_ += [dict(model=model, dataset=name, subset=subset, metric=k, score=x, n=n, n_errors=n_err, ci_low=None, ci_high=None)
+                        for k, x in extra.items()]
         row = ds.group or subset
-        v, subs, w = ent.get(row, (ds.version, [], None))
-        if subset not in subs: ent[row] = (v, subs + [subset], w)
+        v, subs, w = ent.get(row, (ds.version, [], None))[:3]
+        gw = ds.group_weights
+        if subset not in subs:
+            ent[row] = (v, subs + [subset], (w or []) + [gw[subset]] if gw else None) + ((tuple(ds.group_metrics),) if ds.group_metrics else ())
     samples = samples.assign(prediction=pred_col, score=score_col, correct=correct_col)
     scores = pd.DataFrame(score_rows_, columns=['model', 'dataset', 'subset', 'metric', 'score', 'n', 'n_errors', 'ci_low', 'ci_high'])
     models = list(dict.fromkeys(samples['model']))

@@ -24,19 +24,20 @@ def is_section(row: str) -> bool: return row.startswith('---')
 
 # %% ../nbs/07_report.ipynb #13219e54
 def first_metrics(scores) -> dict:
-    "(model, subset) -> (metric, score) of each subset's first metric in the tidy `scores`."
+    "(model, subset) -> (metric, score) of each subset's first metric in the tidy `scores`; (model, subset, metric) -> the same for every metric."
     out = {}
     for m, sub, met, val in zip(scores['model'], scores['subset'], scores['metric'], scores['score']):
         out.setdefault((m, sub), (met, val))
+        out.setdefault((m, sub, met), (met, val))
     return out
 
-def summary_value(firsts: dict, model, subsets, weights=None):
-    "(metric, value) of one summary row for `model`, or None if a subset has no result."
-    got = [firsts.get((model, s)) for s in subsets]
+def summary_value(firsts: dict, model, subsets, weights=None, metric=None):
+    "(metric, value) of one summary row for `model`, or None if a subset has no result; `metric` picks one of several."
+    got = [firsts.get((model, s) if metric is None else (model, s, metric)) for s in subsets]
     if not got or any(g is None or g[1] is None or g[1] != g[1] for g in got): return None
     if len(subsets) == 1: return got[0]
     w = weights or [1] * len(got)
-    return ('weighted_average' if weights else 'naive_average', sum(x*g[1] for x, g in zip(w, got)) / sum(w))
+    return (metric or ('weighted_average' if weights else 'naive_average'), sum(x*g[1] for x, g in zip(w, got)) / sum(w))
 
 def summary_frame(scores, entries: dict, models: list, full: bool = False, order=MEDIUM_ORDER):
     "OpenCompass-style summary: dataset, version, metric, mode, one column per model."
@@ -48,11 +49,12 @@ def summary_frame(scores, entries: dict, models: list, full: bool = False, order
         if name not in entries:
             if full: rows.append([name, '-', '-', '-'] + ['-'] * len(models))
             continue
-        version, subsets, weights = entries[name]
-        vals = [summary_value(firsts, m, subsets, weights) for m in models]
-        metric = next((v[0] for v in vals if v), '-')
-        rows.append([name, version if len(subsets) == 1 else '-', metric, 'gen' if any(vals) else '-'] +
-                    [f'{v[1]:.2f}' if v else '-' for v in vals])
+        version, subsets, weights, *per_metric = entries[name]
+        for pm in (per_metric[0] if per_metric else (None,)):
+            vals = [summary_value(firsts, m, subsets, weights, pm) for m in models]
+            metric = next((v[0] for v in vals if v), '-')
+            rows.append([name, version if len(subsets) == 1 else '-', metric, 'gen' if any(vals) else '-'] +
+                        [f'{v[1]:.2f}' if v else '-' for v in vals])
     df = pd.DataFrame(rows, columns=['dataset', 'version', 'metric', 'mode'] + list(models))
     if not full:  # drop sections left empty
         keep, sec = [], None
