@@ -17,13 +17,19 @@ _extract_module.__class__ = _CallableModule
 
 _lazy = {'evaluate': 'pipeline', 'aevaluate': 'pipeline', 'EvalResult': 'pipeline', 'rescore': 'pipeline',
          'run_task': 'task', 'Summarizer': 'task', 'EvalForm': 'form', 'datasets_info': 'datasets',
-         'TestServer': 'testing', 'Client': 'client'}
+         'TestServer': 'testing', 'Client': 'client', 'compare': 'analysis', 'SampleBrowser': 'browser',
+         'filter_samples': 'browser', 'disagreements': 'browser', 'demo_server': 'demo'}
+
+_results = ('pipeline', 'task', 'form')
+_result_methods = ('analysis', 'browser')   # light to import: matplotlib and ipywidgets load when used
 
 def __getattr__(name):
     if name in _lazy:
         import importlib
         try: obj = getattr(importlib.import_module(f'{__name__}.{_lazy[name]}'), name)
         except (ImportError, AttributeError): raise AttributeError(f"module 'ocnb' has no attribute {name!r}") from None
+        if _lazy[name] in _results:  # results get .plot, .compare, .browse: attach them with the pipeline
+            for mod in _result_methods: importlib.import_module(f'{__name__}.{mod}')
         globals()[name] = obj
         return obj
     raise AttributeError(f"module 'ocnb' has no attribute {name!r}")

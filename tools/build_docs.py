@@ -1,0 +1,120 @@
+#!/usr/bin/env python
+"""Build the HTML docs offline into _docs/ (no Quarto, no CDN).
+
+1. Execute every notebook in nbs/ (skipping names starting with _ or .) in its own folder, keeping widget state.
+2. nbdev's `proc_nbs` applies the directives (hide, show_doc, ...) to the executed copies, into _proc/.
+3. nbconvert renders each to HTML; the widgets' saved state is rendered by @jupyter-widgets/html-manager
+   installed with npm in tools/docs/ (copied to _docs/_static/), with require.js from the same place.
+
+Usage: python tools/build_docs.py [--only NAME_REGEX] [--no-exec]"""
+import argparse, os, re, shutil, subprocess, sys, html
+from pathlib import Path
+
+root = Path(__file__).resolve().parents[1]
+tooling = root/'tools'/'docs'
+out, build = root/'_docs', root/'_build'
+
+def notebooks(only=None):
+    "Source notebooks, as nbdev_test finds them."
+    nbs = root/'nbs'
+    return sorted(p for p in nbs.rglob('*.ipynb')
+                  if not any(s.startswith(('_', '.')) for s in p.relative_to(nbs).parts)
+                  and (only is None or re.search(only, str(p.relative_to(nbs)))))
+
+def npm_assets() -> dict:
+    "Paths of the widget manager's dist folder and require.js, installing them with npm if needed."
+    hm, rq = tooling/'node_modules'/'@jupyter-widgets'/'html-manager'/'dist', tooling/'node_modules'/'requirejs'/'require.js'
+    if not (hm/'embed-amd.js').exists() or not rq.exists():
+        if not shutil.which('npm'): sys.exit('npm is needed to install the widget manager (apt-get install -y npm)')
+        cmd = ['npm', 'ci' if (tooling/'package-lock.json').exists() else 'install', '--no-audit', '--no-fund']
+        subprocess.run(cmd, cwd=tooling, check=True)
+    return {'html-manager': hm, 'require.js': rq}
+
+def execute(src: Path, dst: Path):
+    "Run `src` top to bottom in its own folder, with widget state stored; write it to `dst`."
+    import nbformat
+    from nbconvert.preprocessors import ExecutePreprocessor
+    nb = nbformat.read(src, as_version=4)
+    ep = ExecutePreprocessor(timeout=900, kernel_name='python3', store_widget_state=True)
+    ep.preprocess(nb, {'metadata': {'path': str(src.parent)}})
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, dst)
+
+def page_name(rel: Path) -> Path:
+    "`05_metrics.ipynb` -> `metrics.html` (the number orders the sidebar; nbdev drops it from URLs)."
+    return rel.with_name(re.sub(r'^\d+[a-z]?_', '', rel.stem) + '.html')
+
+def nav(pages, here: Path) -> str:
+    up = '../' * (len(here.parts) - 1)
+    items = ''.join(f"<a href='{up}{p.as_posix()}' style='margin-right:1em'>{html.escape(t)}</a>" for p, t in pages)
+    return f"<nav style='padding:6px 12px;border-bottom:1px solid #ddd;font-family:sans-serif;font-size:13px'>{items}</nav>"
+
+def frontmatter(nb) -> dict:
+    "The YAML front matter `proc_nbs` makes of a notebook's title cell (title, description), as a dict."
+    import yaml
+    c = nb.cells[0] if nb.cells else None
+    if c is None or c.cell_type != 'raw' or not c.source.startswith('---'): return {}
+    return yaml.safe_load(c.source.strip().strip('-')) or {}
+
+def title_cell(nb):
+    "Replace the front matter (meant for Quarto) by a title and a subtitle, as Quarto would render them."
+    import nbformat
+    fm = frontmatter(nb)
+    if not fm: return nb
+    md = f"# {fm.get('title', 'ocnb')}" + (f"\n\n> {fm['description']}" if fm.get('description') else '')
+    nb.cells[0] = nbformat.v4.new_markdown_cell(md)
+    return nb
+
+def render(procs, assets):
+    "HTML for each processed notebook, with the local widget manager and require.js."
+    import nbformat
+    from nbconvert import HTMLExporter
+    if out.exists(): shutil.rmtree(out)
+    static = out/'_static'
+    shutil.copytree(assets['html-manager'], static/'html-manager')
+    shutil.copy(assets['require.js'], static/'require.js')
+    if (root/'docs').exists(): shutil.copytree(root/'docs', out/'docs')
+    nbs = {rel: nbformat.read(p, as_version=4) for rel, p in procs}
+    pages = [(page_name(rel), frontmatter(nb).get('title', 'ocnb')) for rel, nb in nbs.items()]
+    pages.sort(key=lambda x: (x[0].name != 'index.html', 'tutorials' in x[0].parts, str(x[0])))
+    for rel, nb in nbs.items():
+        page = page_name(rel)
+        up = '../' * (len(page.parts) - 1)
+        ex = HTMLExporter(template_name='lab', require_js_url=f'{up}_static/require.js',
+                          widget_renderer_url=f'{up}_static/html-manager/embed-amd.js', mathjax_url='')
+        body, _ = ex.from_notebook_node(title_cell(nb))
+        body = body.replace('<body', '<body data-ocnb-page', 1)
+        body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + nav(pages, page), body, count=1)
+        dst = out/page
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        dst.write_text(body)
+    fonts = [f for f in assets['html-manager'].iterdir() if f.suffix in ('.woff2', '.woff', '.ttf', '.eot', '.svg')]
+    for d in {page_name(rel).parent for rel in nbs}:   # the manager looks for its icon fonts beside the page
+        (out/d/'@jupyter-widgets').mkdir(parents=True, exist_ok=True)
+        for f in fonts: shutil.copy(f, out/d/'@jupyter-widgets'/f.name)
+    return [out/page_name(rel) for rel in nbs]
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--only', help='regex of notebook paths (relative to nbs/) to build')
+    ap.add_argument('--no-exec', action='store_true', help='render the notebooks as stored, without executing them')
+    a = ap.parse_args(argv)
+    shared = root.parent/'shared'/'data'
+    if 'OCNB_DATA_DIR' not in os.environ and shared.exists(): os.environ['OCNB_DATA_DIR'] = str(shared)
+    assets = npm_assets()
+    srcs = notebooks(a.only)
+    ex_dir = build/'exec'
+    if ex_dir.exists(): shutil.rmtree(ex_dir)
+    for s in srcs:
+        rel = s.relative_to(root/'nbs')
+        print(f'executing {rel}', flush=True)
+        if a.no_exec: (ex_dir/rel).parent.mkdir(parents=True, exist_ok=True); shutil.copy(s, ex_dir/rel)
+        else: execute(s, ex_dir/rel)
+    from nbdev.serve import proc_nbs
+    proc = Path(proc_nbs(path=str(ex_dir), n_workers=0, force=True))
+    procs = [(s.relative_to(root/'nbs'), proc/s.relative_to(root/'nbs')) for s in srcs]
+    written = render(procs, assets)
+    print(f'wrote {len(written)} pages to {out}')
+    return written
+
+if __name__ == '__main__': main()
