@@ -9,7 +9,7 @@ import argparse, sys
 # %% auto #0
 __all__ = ['main']
 
-# %% ../nbs/09a_cli.ipynb #02eb99cd
+# %% ../nbs/09a_cli.ipynb #9e07813f
 def _parser():
     p = argparse.ArgumentParser(prog='ocnb', description='Evaluate OpenAI-compatible endpoints on the OpenCompass benchmark suite.')
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -19,6 +19,8 @@ def _parser():
     e.add_argument('--work-dir', help='override eval_config.work_dir')
     e.add_argument('--data-dir', help='OpenCompass data/ folder (default: $OCNB_DATA_DIR, else ./data)')
     e.add_argument('--concurrency', type=int, help='requests in flight per model (default: adaptive)')
+    e.add_argument('--reuse', help='answer from the reply cache of an earlier work_dir (like OpenCompass --reuse)')
+    e.add_argument('--no-cache', action='store_true', help='send every request again, ignoring cached replies')
     e.add_argument('--full', action='store_true', help="print every row of OpenCompass's medium summary")
     sub.add_parser('datasets', help='list dataset names')
     r = sub.add_parser('report', help='print the summary of the latest run in a work_dir')
@@ -42,7 +44,8 @@ def main(argv=None) -> int:
         else:
             from ocnb.task import run_task
             over = {k: v for k, v in dict(limit=args.limit, work_dir=args.work_dir, data_dir=args.data_dir,
-                                          concurrency=args.concurrency).items() if v is not None}
+                                          concurrency=args.concurrency, reuse=args.reuse).items() if v is not None}
+            if args.no_cache: over['reuse'] = False
             res = run_task(args.config, **over)
             from ocnb.report import format_table
             print(format_table(res.summary_table(full=args.full)))

@@ -18,8 +18,8 @@ from .report import summary_frame, format_table, markdown_table
 
 # %% auto #0
 __all__ = ['GENERATION_KEYS', 'SAMPLE_COLUMNS', 'Subset', 'plan_subset', 'plan_subsets', 'check_data', 'resolve_models',
-           'request_body', 'max_tokens_for', 'score_rows', 'EvalResult', 'summary_entries', 'write_run', 'Part',
-           'aevaluate', 'evaluate', 'collect', 'load_samples', 'rescore']
+           'request_body', 'max_tokens_for', 'score_rows', 'EvalResult', 'summary_entries', 'write_run',
+           'cache_dir_for', 'Part', 'aevaluate', 'evaluate', 'collect', 'load_samples', 'rescore']
 
 # %% ../nbs/08_pipeline.ipynb #e1a9d82e
 GENERATION_KEYS = ('temperature', 'max_out_len', 'top_p', 'seed', 'stop', 'meta_template')
@@ -178,7 +178,7 @@ def write_run(res: EvalResult, run_dir: Path, config: dict, ts: str):
     cd = run_dir/'configs'; cd.mkdir(parents=True, exist_ok=True)
     (cd/f'config_{ts}.json').write_text(json.dumps(redact_config(config), indent=2, ensure_ascii=False, default=str), encoding='utf-8')
 
-# %% ../nbs/08_pipeline.ipynb #ace47339
+# %% ../nbs/08_pipeline.ipynb #2e988dd1
 def _progress(progress):
     "A per-reply callback `tick(total)` with a `close()`: tqdm.auto's bar, a user's `f(done, total)`, or nothing."
     if not progress: return None
@@ -198,6 +198,14 @@ def _progress(progress):
 def _client(m: ModelConfig, cache_path) -> Client:
     return Client(m.base_urls, api_key=m.api_key, concurrency=m.concurrency or m.batch_size, qps=m.query_per_second,
                   cache_path=cache_path, **({'max_attempts': m.retry} if m.retry else {}), **({'timeout': m.timeout} if m.timeout else {}))
+
+def cache_dir_for(work_dir: Path, reuse) -> Path | None:
+    "Where replies are cached: `<work_dir>/cache` (`reuse=True`), another work_dir's cache (`reuse=path`), or nowhere."
+    if reuse is False or reuse is None: return None
+    d = (Path(work_dir) if reuse is True else Path(reuse))/'cache'
+    if reuse is not True and not d.is_dir(): raise ConfigError(f"reuse={str(reuse)!r} has no cache/ folder; give a work_dir of an earlier run")
+    d.mkdir(parents=True, exist_ok=True)
+    return d
 
 def _preload_pandas():
     "Import pandas in a background thread, so a fresh process does not pay for it after the last reply."
@@ -240,8 +248,8 @@ async def aevaluate(models, datasets, *, limit=None, work_dir=None, data_dir=Non
     ms = resolve_models(models, concurrency=concurrency)
     work_dir = Path(work_dir or 'outputs/default')
     ts = datetime.now().strftime('%Y%m%d_%H%M%S')
-    (work_dir/'cache').mkdir(parents=True, exist_ok=True)
-    clients = [_client(m, work_dir/'cache'/f'{m.abbr}.jsonl' if reuse else None) for m in ms]
+    cache_dir = cache_dir_for(work_dir, reuse)
+    clients = [_client(m, cache_dir/f'{m.abbr}.jsonl' if cache_dir else None) for m in ms]
     tick, parts, tasks = _progress(progress), [], []
     try:
         for ds in dss:
