@@ -24,15 +24,16 @@ __all__ = ['DATASETS', 'MULTI', 'MMLU_SUBJECTS', 'mcq4', 'MMLU_VERSIONS', 'CEVAL
            'AGIEVAL_VERSIONS', 'GAOKAO_MCQ', 'GAOKAO_SCORING', 'GAOKAO_VERSIONS', 'GSM8K_SHOTS', 'MBPP_SHOTS',
            'QA_HUMAN', 'NLI3', 'STRATEGYQA_SHOTS', 'BBH_MCQ', 'BBH_FREE', 'BBH_VERSIONS', 'FLORES_LANGS',
            'FLORES_SUBSETS', 'FLORES_VERSIONS', 'OBQA_SUBSETS', 'TNEWS_LABELS', 'TYDIQA_PROMPTS', 'TYDIQA_VERSIONS',
-           'Dataset', 'register', 'list_datasets', 'get_dataset', 'resolve_datasets', 'fill', 'render_turns',
-           'to_messages', 'load_subset', 'load_shots', 'reference', 'extract', 'keep', 'jsonl', 'text_lines', 'dpr_tsv',
-           'with_labels', 'aligned', 'prepare_arc', 'prepare_cmmlu', 'prepare_agieval', 'agieval_subset',
-           'gaokao_five_letters', 'prepare_gaokao', 'gaokao_subset', 'gsm8k_reference', 'prepare_math',
-           'prepare_humaneval', 'prepare_mbpp', 'label_map', 'option_or_label', 'fixed_labels', 'choice',
-           'prepare_csqa', 'prepare_record', 'prepare_hellaswag', 'prepare_piqa', 'prepare_siqa', 'storycloze_rows',
-           'prepare_storycloze', 'prepare_strategyqa', 'prepare_winogrande', 'bbh_rows', 'bbh_subset', 'prepare_wsc',
-           'prepare_chid', 'bleu_for', 'flores_vars', 'prepare_c3', 'prepare_multirc', 'prepare_race', 'prepare_obqa',
-           'prepare_squad', 'metrics_together', 'prepare_tydiqa', 'xsum_rows', 'check_files', 'datasets_info']
+           'Dataset', 'register', 'list_datasets', 'get_dataset', 'resolve_datasets', 'fill', 'shot_turns',
+           'render_turns', 'to_messages', 'load_subset', 'load_shots', 'reference', 'extract', 'keep', 'jsonl',
+           'text_lines', 'dpr_tsv', 'with_labels', 'aligned', 'prepare_arc', 'prepare_cmmlu', 'prepare_agieval',
+           'agieval_subset', 'gaokao_five_letters', 'prepare_gaokao', 'gaokao_subset', 'gsm8k_reference',
+           'prepare_math', 'prepare_humaneval', 'prepare_mbpp', 'label_map', 'option_or_label', 'fixed_labels',
+           'choice', 'prepare_csqa', 'prepare_record', 'prepare_hellaswag', 'prepare_piqa', 'prepare_siqa',
+           'storycloze_rows', 'prepare_storycloze', 'prepare_strategyqa', 'prepare_winogrande', 'bbh_rows',
+           'bbh_subset', 'prepare_wsc', 'prepare_chid', 'bleu_for', 'flores_vars', 'prepare_c3', 'prepare_multirc',
+           'prepare_race', 'prepare_obqa', 'prepare_squad', 'metrics_together', 'prepare_tydiqa', 'xsum_rows',
+           'check_files', 'datasets_info']
 
 # %% ../nbs/06_datasets.ipynb #154084af
 @dataclass
@@ -110,19 +111,26 @@ def resolve_datasets(names) -> list[Dataset]:
             if ds not in out: out.append(ds)
     return out
 
-# %% ../nbs/06_datasets.ipynb #8ab6b331
+# %% ../nbs/06_datasets.ipynb #8cc3afcc
 def fill(template: str, fields: dict) -> str:
     "OpenCompass's safe_format: replace each `{key}` by its value, leave other braces alone."
     for k, v in fields.items(): template = template.replace('{' + k + '}', str(v))
     return template
 
-def render_turns(ds: Dataset, row: dict, shots=(), subset=None) -> list[tuple[str, str]]:
-    "The prompt of one test `row` as (role, text) turns, few-shot examples first."
+def shot_turns(ds: Dataset, shots=(), subset=None) -> list[tuple[str, str]]:
+    "The few-shot turns of a subset: the template's fixed pairs, then `shots` rows rendered with the dataset's turns."
     ds = ds.for_subset(subset)
     extra = ds.subset_vars(subset) if ds.subset_vars else {}
     turns = []
     for h, b in ds.fixed_shots: turns += [('HUMAN', h), ('BOT', b)]
     for s in shots: turns += [('HUMAN', fill(ds.human, {**extra, **s})), ('BOT', fill(ds.bot, {**extra, **s}))]
+    return [t for t in turns if t[1]]
+
+def render_turns(ds: Dataset, row: dict, shots=(), subset=None, prefix=None) -> list[tuple[str, str]]:
+    "The prompt of one test `row` as (role, text) turns, few-shot first (`prefix`: the subset's `shot_turns`, computed once)."
+    ds = ds.for_subset(subset)
+    extra = ds.subset_vars(subset) if ds.subset_vars else {}
+    turns = list(shot_turns(ds, shots, subset) if prefix is None else prefix)
     turns.append(('HUMAN', fill(ds.human, {**extra, **row})))
     if ds.bot and ds.query_bot: turns.append(('BOT', fill(ds.bot, {**extra, **row, ds.gold: ''})))
     return [t for t in turns if t[1]]
