@@ -144,7 +144,7 @@ def summary_entries(subsets: list[Subset]) -> dict:
         ent[name] = (v, subs + [s.abbr], (w or []) + [gw[s.abbr]] if gw else None) + ((tuple(s.ds.group_metrics),) if s.ds.group_metrics else ())
     return ent
 
-# %% ../nbs/08_pipeline.ipynb #6aca24f0
+# %% ../nbs/08_pipeline.ipynb #0038d529
 def _native(v):
     "A JSON-safe Python value (NaN and pandas' missing values become None)."
     if v is None or (isinstance(v, float) and v != v): return None
@@ -155,14 +155,17 @@ def write_run(res: EvalResult, run_dir: Path, config: dict, ts: str):
     df = res.samples
     cols = [c for c in df.columns if c != 'model']
     data = [df[c].tolist() for c in cols]
-    files = {}
-    for i, (model, subset) in enumerate(zip(df['model'].tolist(), df['subset'].tolist())):
-        line = json.dumps({c: _native(d[i]) for c, d in zip(cols, data)}, ensure_ascii=False)
-        files.setdefault((model, subset), []).append(line)
-    for (model, subset), lines in files.items():
-        p = run_dir/'predictions'/model/f'{subset}.jsonl'
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    f, key = None, None
+    try:   # rows come grouped by model and subset: one file open at a time, lines streamed out
+        for i, k in enumerate(zip(df['model'].tolist(), df['subset'].tolist())):
+            if k != key:
+                if f: f.close()
+                p = run_dir/'predictions'/k[0]/f'{k[1]}.jsonl'
+                p.parent.mkdir(parents=True, exist_ok=True)
+                f, key = open(p, 'a', encoding='utf-8'), k
+            f.write(json.dumps({c: _native(d[i]) for c, d in zip(cols, data)}, ensure_ascii=False) + '\n')
+    finally:
+        if f: f.close()
     results = {}
     for r in res.scores.itertuples(index=False):
         d = results.setdefault((r.model, r.subset), {'dataset': r.dataset, 'n': int(r.n), 'n_errors': int(r.n_errors)})
@@ -283,7 +286,7 @@ def evaluate(models, datasets, *, limit=None, work_dir=None, data_dir=None, conc
     return run_sync(aevaluate(models, datasets, limit=limit, work_dir=work_dir, data_dir=data_dir, concurrency=concurrency,
                               reuse=reuse, progress=progress, on_reply=on_reply, **generation))
 
-# %% ../nbs/08_pipeline.ipynb #b1579da6
+# %% ../nbs/08_pipeline.ipynb #28072b17
 SAMPLE_COLUMNS = ('model', 'dataset', 'subset', 'sample_id', 'prompt', 'response', 'prediction', 'gold', 'correct', 'score',
                   'latency_s', 'prompt_tokens', 'completion_tokens', 'error', 'attempts', 'http_status', 'finish_reason',
                   'truncated', 'cached')
@@ -310,7 +313,7 @@ def collect(parts: list[Part], models: list[str]) -> EvalResult:
         for c in _REPLY_COLUMNS: cols[c] += [getattr(r, c) for r in rs]
         cols['truncated'] += [r.finish_reason == 'length' for r in rs]
     # long texts stay Python strings (object dtype): no second copy of every prompt in Arrow buffers
-    samples = pd.DataFrame({c: pd.array(v, dtype=object) if c in ('prompt', 'response') else v for c, v in cols.items()})
+    samples = pd.DataFrame({c: pd.Series(v, dtype=object) if c in ('prompt', 'response') else v for c, v in cols.items()})
     scores = pd.DataFrame(score_rows_, columns=['model', 'dataset', 'subset', 'metric', 'score', 'n', 'n_errors', 'ci_low', 'ci_high'])
     ent = summary_entries([p.subset for p in parts if p.model.abbr == models[0]])
     return EvalResult(samples, scores, summary_frame(scores, ent, models), None, models, ent)
