@@ -204,7 +204,7 @@ def _pooled_positions(preds, golds):
 
 gaokao_per_question = Metric('score', gaokao_positions_credit, corpus=_pooled_positions)
 
-# %% ../nbs/05_metrics.ipynb #5d9c422d
+# %% ../nbs/05_metrics.ipynb #13968170
 from functools import lru_cache
 _ROUGE_TYPES = ('rouge1', 'rouge2', 'rougeL', 'rougeLsum')
 
@@ -221,10 +221,13 @@ def rouge_corpus(preds, golds) -> dict:
     "ROUGE-1/2/L/Lsum ×100 as HF `evaluate`'s rouge reports them: bootstrap-aggregated mid F, numpy seed 0."
     import numpy as np
     from rouge_score import scoring
+    state = np.random.get_state()
     np.random.seed(0)
-    agg = scoring.BootstrapAggregator()
-    for p, g in zip(preds, golds): agg.add_scores(_rouge_scorer().score(str(g), str(p)))
-    res = agg.aggregate()
+    try:
+        agg = scoring.BootstrapAggregator()
+        for p, g in zip(preds, golds): agg.add_scores(_rouge_scorer().score(str(g), str(p)))
+        res = agg.aggregate()
+    finally: np.random.set_state(state)
     return {k: 100 * res[k].mid.fmeasure for k in _ROUGE_TYPES}
 
 xsum_rouge = Metric('rouge1', rouge1_f, corpus=rouge_corpus)
