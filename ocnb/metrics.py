@@ -338,13 +338,13 @@ def strip_math_v1(s) -> str:
     if s == '0.5': s = '\\frac{1}{2}'
     return _fix_a_slash_b(s)
 
-# %% ../nbs/05_metrics.ipynb #98f4774f
+# %% ../nbs/05_metrics.ipynb #b24ce693
 import atexit, json, os, select, subprocess, sys, threading
 from pathlib import Path
 
 class _SympyWorker:
     "A child Python process that compares math answers with SymPy; killed and restarted when a call overruns."
-    def __init__(self): self.lock, self.proc = threading.Lock(), None
+    def __init__(self): self.lock, self.proc, self.owner = threading.Lock(), None, None
 
     def _start(self):
         code = 'from ocnb.metrics import _serve_sympy; _serve_sympy()'
@@ -352,6 +352,7 @@ class _SympyWorker:
         env = {**os.environ, 'PYTHONPATH': os.pathsep.join(filter(None, [pkg_root, os.environ.get('PYTHONPATH', '')]))}
         self.proc = subprocess.Popen([sys.executable, '-c', code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True, bufsize=1, env=env)
+        self.owner = os.getpid()
         if self._readline(60) != 'ready': self.stop(); raise RuntimeError('sympy worker did not start')
 
     def _readline(self, timeout):
@@ -365,6 +366,7 @@ class _SympyWorker:
     def equal(self, a: str, b: str, timeout: float) -> Optional[bool]:
         "True/False from SymPy, or None when it cannot decide within `timeout` seconds."
         with self.lock:
+            if self.owner != os.getpid(): self.proc = None  # a forked copy of us: that worker belongs to the parent
             if self.proc is None or self.proc.poll() is not None: self._start()
             self.proc.stdin.write(json.dumps([a, b]) + '\n'); self.proc.stdin.flush()
             line = self._readline(timeout)
