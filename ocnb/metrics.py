@@ -338,7 +338,7 @@ def strip_math_v1(s) -> str:
     if s == '0.5': s = '\\frac{1}{2}'
     return _fix_a_slash_b(s)
 
-# %% ../nbs/05_metrics.ipynb #b24ce693
+# %% ../nbs/05_metrics.ipynb #96634863
 import atexit, json, os, select, subprocess, sys, threading
 from pathlib import Path
 
@@ -360,7 +360,7 @@ class _SympyWorker:
         return self.proc.stdout.readline().strip() if ready else None
 
     def stop(self):
-        if self.proc is not None: self.proc.kill(); self.proc.wait()
+        if self.proc is not None and self.owner == os.getpid(): self.proc.kill(); self.proc.wait()
         self.proc = None
 
     def equal(self, a: str, b: str, timeout: float) -> Optional[bool]:
