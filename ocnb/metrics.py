@@ -204,7 +204,7 @@ def _pooled_positions(preds, golds):
 
 gaokao_per_question = Metric('score', gaokao_positions_credit, corpus=_pooled_positions)
 
-# %% ../nbs/05_metrics.ipynb #5d9c422d
+# %% ../nbs/05_metrics.ipynb #13968170
 from functools import lru_cache
 _ROUGE_TYPES = ('rouge1', 'rouge2', 'rougeL', 'rougeLsum')
 
@@ -221,10 +221,13 @@ def rouge_corpus(preds, golds) -> dict:
     "ROUGE-1/2/L/Lsum ×100 as HF `evaluate`'s rouge reports them: bootstrap-aggregated mid F, numpy seed 0."
     import numpy as np
     from rouge_score import scoring
+    state = np.random.get_state()
     np.random.seed(0)
-    agg = scoring.BootstrapAggregator()
-    for p, g in zip(preds, golds): agg.add_scores(_rouge_scorer().score(str(g), str(p)))
-    res = agg.aggregate()
+    try:
+        agg = scoring.BootstrapAggregator()
+        for p, g in zip(preds, golds): agg.add_scores(_rouge_scorer().score(str(g), str(p)))
+        res = agg.aggregate()
+    finally: np.random.set_state(state)
     return {k: 100 * res[k].mid.fmeasure for k in _ROUGE_TYPES}
 
 xsum_rouge = Metric('rouge1', rouge1_f, corpus=rouge_corpus)
@@ -335,13 +338,13 @@ def strip_math_v1(s) -> str:
     if s == '0.5': s = '\\frac{1}{2}'
     return _fix_a_slash_b(s)
 
-# %% ../nbs/05_metrics.ipynb #98f4774f
+# %% ../nbs/05_metrics.ipynb #96634863
 import atexit, json, os, select, subprocess, sys, threading
 from pathlib import Path
 
 class _SympyWorker:
     "A child Python process that compares math answers with SymPy; killed and restarted when a call overruns."
-    def __init__(self): self.lock, self.proc = threading.Lock(), None
+    def __init__(self): self.lock, self.proc, self.owner = threading.Lock(), None, None
 
     def _start(self):
         code = 'from ocnb.metrics import _serve_sympy; _serve_sympy()'
@@ -349,6 +352,7 @@ class _SympyWorker:
         env = {**os.environ, 'PYTHONPATH': os.pathsep.join(filter(None, [pkg_root, os.environ.get('PYTHONPATH', '')]))}
         self.proc = subprocess.Popen([sys.executable, '-c', code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True, bufsize=1, env=env)
+        self.owner = os.getpid()
         if self._readline(60) != 'ready': self.stop(); raise RuntimeError('sympy worker did not start')
 
     def _readline(self, timeout):
@@ -356,12 +360,13 @@ class _SympyWorker:
         return self.proc.stdout.readline().strip() if ready else None
 
     def stop(self):
-        if self.proc is not None: self.proc.kill(); self.proc.wait()
+        if self.proc is not None and self.owner == os.getpid(): self.proc.kill(); self.proc.wait()
         self.proc = None
 
     def equal(self, a: str, b: str, timeout: float) -> Optional[bool]:
         "True/False from SymPy, or None when it cannot decide within `timeout` seconds."
         with self.lock:
+            if self.owner != os.getpid(): self.proc = None  # a forked copy of us: that worker belongs to the parent
             if self.proc is None or self.proc.poll() is not None: self._start()
             self.proc.stdin.write(json.dumps([a, b]) + '\n'); self.proc.stdin.flush()
             line = self._readline(timeout)

@@ -6,8 +6,8 @@
 __all__ = ['SANDBOX_UID_BASE', 'humaneval_pass1', 'mbpp_score', 'Outcome', 'sandbox_python', 'run_program', 'run_programs',
            'humaneval_program', 'humaneval_metric', 'mbpp_program', 'mbpp_metric']
 
-# %% ../nbs/05a_sandbox.ipynb #d0e1de8f
-import os, queue, re, secrets, shutil, signal, stat, subprocess, sys, tempfile, time
+# %% ../nbs/05a_sandbox.ipynb #4ffa18e3
+import os, re, secrets, shutil, signal, stat, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,13 +23,31 @@ class Outcome:
     @property
     def passed(self) -> bool: return self.status == 'pass'
 
-# %% ../nbs/05a_sandbox.ipynb #552cf77e
-SANDBOX_UID_BASE = 1_100_000  # far above regular users, system users and systemd's dynamic range
-_POOL_SIZE = 64
-_free_ids = queue.Queue()
-for _i in range(_POOL_SIZE): _free_ids.put(SANDBOX_UID_BASE + _i)
+# %% ../nbs/05a_sandbox.ipynb #d0cdf56e
+SANDBOX_UID_BASE = 1_200_000  # far above regular users, system users and systemd's dynamic range
+_POOL_SIZE = 512
 
 def _is_root() -> bool: return os.geteuid() == 0
+
+def _lock_dir() -> Path:
+    "A directory only root can write, for the uid lock files."
+    for d in (Path('/run/ocnb-sandbox'), Path(tempfile.gettempdir())/'ocnb-sandbox-locks'):
+        try: d.mkdir(mode=0o700, exist_ok=True)
+        except OSError: continue
+        st = os.lstat(d)
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == 0 and not st.st_mode & 0o022: return d
+    raise RuntimeError('no root-only directory for sandbox uid locks')
+
+def _claim_uid():
+    "An unused sandbox uid, locked machine-wide: (uid, open lock file). Waits while all are busy."
+    import fcntl, random
+    d = _lock_dir()
+    while True:
+        for uid in random.sample(range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + _POOL_SIZE), _POOL_SIZE):
+            f = open(d/f'{uid}.lock', 'a')
+            try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB); return uid, f
+            except BlockingIOError: f.close()
+        time.sleep(0.05)
 
 # %% ../nbs/05a_sandbox.ipynb #60c330fd
 def _others_can_run(path) -> bool:
@@ -61,7 +79,7 @@ def _drop_privileges_prefix(uid) -> list:
     return [shutil.which('unshare'), '-n', '--', shutil.which('setpriv'), f'--reuid={uid}', f'--regid={uid}',
             '--clear-groups', '--no-new-privs', '--']
 
-# %% ../nbs/05a_sandbox.ipynb #4f929f33
+# %% ../nbs/05a_sandbox.ipynb #f244c3cc
 _LAUNCHER = r'''
 import os, sys, resource
 def _main():
@@ -75,19 +93,21 @@ def _main():
     report = os.fdopen(fd, 'w')
     def say(status, detail=''):
         report.write(token + '\t' + status + '\t' + detail.replace('\n', ' ')[:300] + '\n'); report.flush()
+    g = {'__name__': '__main__', '__builtins__': __builtins__}
     try:
         src = open('prog.py').read()
         sys.argv = ['prog.py']
-        exec(compile(src, 'prog.py', 'exec'), {'__name__': '__main__', '__builtins__': __builtins__})
+        exec(compile(src, 'prog.py', 'exec'), g)
     except AssertionError as e: say('wrong_answer', 'AssertionError: ' + str(e))
-    except MemoryError: say('failed', 'MemoryError')
+    except MemoryError:
+        g.clear(); say('failed', 'MemoryError')
     except SystemExit as e: say('failed', 'SystemExit: ' + str(e.code))
     except BaseException as e: say('failed', type(e).__name__ + ': ' + str(e))
     else: say('pass')
 _main()
 '''
 
-# %% ../nbs/05a_sandbox.ipynb #58b3e9d6
+# %% ../nbs/05a_sandbox.ipynb #dc5c2f2b
 def _run_dir(owner):
     "A fresh private temp dir for one program, owned by the sandbox uid when there is one."
     d = tempfile.mkdtemp(prefix='ocnb-sandbox-')
@@ -109,10 +129,13 @@ def _uid_pids(uid):
     return pids
 
 def _kill_uid(uid):
-    "SIGKILL every process of `uid` until none is left (a fork bomb may still be forking)."
-    for _ in range(100):
+    "SIGKILL every process of `uid` until none is left: `kill -KILL -1` run *as* that uid hits them all at once."
+    kill = shutil.which('kill')
+    for _ in range(200):
         pids = _uid_pids(uid)
         if not pids: return
+        if kill: subprocess.run([kill, '-KILL', '--', '-1'], user=uid, group=uid, extra_groups=[],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for pid in pids:
             try: os.kill(pid, signal.SIGKILL)
             except ProcessLookupError: pass
@@ -156,11 +179,11 @@ def _classify(report, returncode, timed_out, stderr_tail):
     if report: return report
     return 'failed', f'exited with code {returncode} before the end of the program ' + stderr_tail
 
-# %% ../nbs/05a_sandbox.ipynb #0df2b425
+# %% ../nbs/05a_sandbox.ipynb #d13865e4
 def run_program(code: str, *, timeout: float = 10.0, cpu_s: int = None, memory_mb: int = 1024,
                 file_mb: int = 16, max_procs: int = 16) -> Outcome:
     "Run Python `code` in a limited child process (own temp dir, own session, unprivileged uid as root)."
-    uid = _free_ids.get() if _is_root() else None
+    uid, lock = _claim_uid() if _is_root() else (None, None)
     if uid is not None: _kill_uid(uid)
     d, start, out = _run_dir(uid), time.monotonic(), None
     try:
@@ -192,17 +215,12 @@ def run_program(code: str, *, timeout: float = 10.0, cpu_s: int = None, memory_m
     finally:
         if out is not None: out.close()
         shutil.rmtree(d, ignore_errors=True)
-        if uid is not None: _remove_strays(uid); _free_ids.put(uid)
+        if uid is not None: _remove_strays(uid); lock.close()
 
-# %% ../nbs/05a_sandbox.ipynb #0fa17fb3
-def _pids_of(uid_range):
-    lo, hi = uid_range
-    return [pid for uid in range(lo, hi) for pid in _uid_pids(uid)]
-
-# %% ../nbs/05a_sandbox.ipynb #282a1056
+# %% ../nbs/05a_sandbox.ipynb #7d36de85
 def run_programs(codes, *, workers: int = None, **limits) -> list:
     "Run many programs with `run_program`, `workers` at a time (default: CPU count); outcomes in input order."
-    workers = max(1, min(workers or os.cpu_count() or 1, _POOL_SIZE))
+    workers = max(1, min(workers or os.cpu_count() or 1, 64))
     with ThreadPoolExecutor(workers) as ex: return list(ex.map(lambda c: run_program(c, **limits), codes))
 
 # %% ../nbs/05a_sandbox.ipynb #6be11f32
