@@ -231,10 +231,17 @@ def _make_app(self: TestServer) -> web.Application:
 
 TestServer.make_app = _make_app
 
-# %% ../nbs/01_testing.ipynb #0424f134
+# %% ../nbs/01_testing.ipynb #7542a29d
+def _in_server_thread(self: TestServer, f):
+    "Run `f()` on the server's loop (its tallies change there) and return the result."
+    loop = self._loop
+    if self._thread is None or threading.current_thread() is self._thread or loop is None or not loop.is_running(): return f()
+    async def call(): return f()
+    return asyncio.run_coroutine_threadsafe(call(), loop).result(10)
+
 def _counts(self: TestServer) -> dict:
     "A snapshot of what the server saw: totals, per endpoint, per status or fault kind, peak in flight."
-    return self._c.snapshot()
+    return _in_server_thread(self, self._c.snapshot)
 
 def _reset_counts(self: TestServer):
     "Forget everything seen so far (the fault plan restarts too: attempt numbers count from 1 again)."
@@ -242,7 +249,7 @@ def _reset_counts(self: TestServer):
 
 def _bodies(self: TestServer) -> list:
     "The most recent request bodies received (at most `max_bodies`)."
-    return list(self._c.bodies)
+    return _in_server_thread(self, lambda: list(self._c.bodies))
 
 TestServer.counts, TestServer.reset_counts, TestServer.bodies = property(_counts), _reset_counts, property(_bodies)
 
