@@ -331,7 +331,7 @@ async def _send(self, live, kind: str, body: dict) -> Reply:
     err = out if verdict == 'fatal' else f'{out} (after {n} attempts)'
     return Reply('', None, None, None, loop.time() - t_start, n, status, self._redact(err), False)
 
-# %% ../nbs/02_client.ipynb #6cc96a17
+# %% ../nbs/02_client.ipynb #25d528a0
 class _Bucket:
     "Spaces requests `1/qps` apart (a token bucket holding one token)."
     def __init__(self, qps: float): self.gap, self.next = 1.0 / qps, 0.0
@@ -344,6 +344,7 @@ class _Live:
     def __init__(self, loop, session, pool): self.loop, self.session, self.pool, self.users = loop, session, pool, 0
 
 def _kind_of(body: dict) -> str:
+    if body.get('stream'): raise ValueError('stream=True is not supported: the client reads whole responses')
     if 'messages' in body: return 'chat'
     if 'prompt' in body: return 'completions'
     raise ValueError(f"a request body needs 'messages' (chat) or 'prompt' (completions); got keys {sorted(body)}")

@@ -177,13 +177,13 @@ async def _fault_response(self: TestServer, kind: str, request, endpoint: str, m
 
 TestServer._fault_response = _fault_response
 
-# %% ../nbs/01_testing.ipynb #c181b2aa
+# %% ../nbs/01_testing.ipynb #5ad519be
 async def _complete(self: TestServer, request):
     "POST /v1/chat/completions and /v1/completions."
     c, endpoint = self._c, _ENDPOINTS[request.path]
     c.total += 1; c.endpoints[endpoint] += 1; c.in_flight += 1
     if c.in_flight > c.max_in_flight: c.max_in_flight = c.in_flight
-    status = 0
+    status = 'cancelled'   # stays so if the client goes away first (e.g. it timed out on a 'slow' fault)
     try:
         status, resp = await _answer(self, request, endpoint)
         return resp
