@@ -169,11 +169,11 @@ class _Endpoint:
         if now < self.paused_until: return 0
         return (1 if self.probing else int(self.limit)) - self.active
 
-# %% ../nbs/02_client.ipynb #1a4738fd
+# %% ../nbs/02_client.ipynb #68e828c6
 def _succeeded(self: _Endpoint, lat: float):
     self.ok += 1; self.fails = 0; self.fail_rate *= 0.9; self.probing = False; self.cooldown = 1.0
     self.lat = lat if not self.lat else 0.9 * self.lat + 0.1 * lat
-    if self.lat < self.lat_min: self.lat_min = self.lat
+    self.lat_min = min(self.lat, self.lat_min * 1.002)   # the floor forgets slowly: answers may get longer
     if self.limit < self.most and 2 * self.active >= self.limit and self.lat <= 2 * self.lat_min + 0.01:
         self.limit = min(self.most, self.limit + 1)
 
