@@ -157,8 +157,8 @@ async def _models(self: TestServer, request):
 
 TestServer._authorized, TestServer._models = _authorized, _models
 
-# %% ../nbs/01_testing.ipynb #1b7497eb
-async def _fault_response(self: TestServer, kind: str, request, endpoint: str, model: str):
+# %% ../nbs/01_testing.ipynb #993fcc03
+async def _fault_response(self: TestServer, kind: str, request, endpoint: str, model: str, draw: float = 0.0):
     "The response for an injected fault; None for 'slow' (answer normally after the wait)."
     f = self.faults
     if kind == '429': return _json_response(error_json('Rate limit reached.', 'rate_limit_error', 'rate_limit_exceeded'),
@@ -169,7 +169,7 @@ async def _fault_response(self: TestServer, kind: str, request, endpoint: str, m
         return web.Response(status=502)  # never arrives: aiohttp finds the transport closed and drops it quietly
     if kind == 'malformed': return web.Response(body=b'{"id": "x", "choices": [{"mess', content_type='application/json')
     if kind == 'empty':
-        if next(self._ids) % 2: return web.Response(body=b'', content_type='application/json')
+        if draw < 0.5: return web.Response(body=b'', content_type='application/json')   # an empty body, else no choices
         r = completion_json(endpoint, '', model); r['choices'] = []
         return _json_response(r)
     await asyncio.sleep(f.slow)  # 'slow': longer than any sensible client timeout, then a normal answer
@@ -177,7 +177,7 @@ async def _fault_response(self: TestServer, kind: str, request, endpoint: str, m
 
 TestServer._fault_response = _fault_response
 
-# %% ../nbs/01_testing.ipynb #5ad519be
+# %% ../nbs/01_testing.ipynb #7f5247d2
 async def _complete(self: TestServer, request):
     "POST /v1/chat/completions and /v1/completions."
     c, endpoint = self._c, _ENDPOINTS[request.path]
@@ -205,7 +205,7 @@ async def _answer(self: TestServer, request, endpoint):
     fault = self.faults.pick(key, c.attempts[key], body)
     if fault:
         c.faults[fault] += 1
-        resp = await self._fault_response(fault, request, endpoint, model)
+        resp = await self._fault_response(fault, request, endpoint, model, _unit(self.faults.seed, key, c.attempts[key], 'e'))
         if fault != 'slow': return fault, resp
     text, finish = _reply_parts(self.responder(body))
     out = completion_json(endpoint, text, model, finish, _usage(prompt_of(body), text), f'cmpl-{next(self._ids)}')
