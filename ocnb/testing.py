@@ -177,7 +177,7 @@ async def _fault_response(self: TestServer, kind: str, request, endpoint: str, m
 
 TestServer._fault_response = _fault_response
 
-# %% ../nbs/01_testing.ipynb #7f5247d2
+# %% ../nbs/01_testing.ipynb #be4c96be
 async def _complete(self: TestServer, request):
     "POST /v1/chat/completions and /v1/completions."
     c, endpoint = self._c, _ENDPOINTS[request.path]
@@ -196,7 +196,7 @@ async def _answer(self: TestServer, request, endpoint):
     if not self._authorized(request): return 401, _unauthorized()
     try: body = json.loads(await request.read())
     except ValueError: return 400, _json_response(error_json('Request body is not valid JSON.'), 400)
-    model = body.get('model') or self.models[0]
+    model = body.get('model') or (self.models[0] if self.models else '')
     if model not in self.models:
         return 404, _json_response(error_json(f'The model `{model}` does not exist.', code='model_not_found', param='model'), 404)
     key = body_key(body)
@@ -207,7 +207,8 @@ async def _answer(self: TestServer, request, endpoint):
         c.faults[fault] += 1
         resp = await self._fault_response(fault, request, endpoint, model, _unit(self.faults.seed, key, c.attempts[key], 'e'))
         if fault != 'slow': return fault, resp
-    text, finish = _reply_parts(self.responder(body))
+    try: text, finish = _reply_parts(self.responder(body))
+    except Exception as e: return 'responder error', _json_response(error_json(f'responder failed: {e!r}', 'server_error'), 500)
     out = completion_json(endpoint, text, model, finish, _usage(prompt_of(body), text), f'cmpl-{next(self._ids)}')
     c.ok += 1; c.answered[key] += 1
     return 200, _json_response(out)
