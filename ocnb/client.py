@@ -169,11 +169,11 @@ class _Endpoint:
         if now < self.paused_until: return 0
         return (1 if self.probing else int(self.limit)) - self.active
 
-# %% ../nbs/02_client.ipynb #1a4738fd
+# %% ../nbs/02_client.ipynb #68e828c6
 def _succeeded(self: _Endpoint, lat: float):
     self.ok += 1; self.fails = 0; self.fail_rate *= 0.9; self.probing = False; self.cooldown = 1.0
     self.lat = lat if not self.lat else 0.9 * self.lat + 0.1 * lat
-    if self.lat < self.lat_min: self.lat_min = self.lat
+    self.lat_min = min(self.lat, self.lat_min * 1.002)   # the floor forgets slowly: answers may get longer
     if self.limit < self.most and 2 * self.active >= self.limit and self.lat <= 2 * self.lat_min + 0.01:
         self.limit = min(self.most, self.limit + 1)
 
@@ -331,7 +331,7 @@ async def _send(self, live, kind: str, body: dict) -> Reply:
     err = out if verdict == 'fatal' else f'{out} (after {n} attempts)'
     return Reply('', None, None, None, loop.time() - t_start, n, status, self._redact(err), False)
 
-# %% ../nbs/02_client.ipynb #6cc96a17
+# %% ../nbs/02_client.ipynb #25d528a0
 class _Bucket:
     "Spaces requests `1/qps` apart (a token bucket holding one token)."
     def __init__(self, qps: float): self.gap, self.next = 1.0 / qps, 0.0
@@ -344,6 +344,7 @@ class _Live:
     def __init__(self, loop, session, pool): self.loop, self.session, self.pool, self.users = loop, session, pool, 0
 
 def _kind_of(body: dict) -> str:
+    if body.get('stream'): raise ValueError('stream=True is not supported: the client reads whole responses')
     if 'messages' in body: return 'chat'
     if 'prompt' in body: return 'completions'
     raise ValueError(f"a request body needs 'messages' (chat) or 'prompt' (completions); got keys {sorted(body)}")

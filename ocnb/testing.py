@@ -157,8 +157,8 @@ async def _models(self: TestServer, request):
 
 TestServer._authorized, TestServer._models = _authorized, _models
 
-# %% ../nbs/01_testing.ipynb #1b7497eb
-async def _fault_response(self: TestServer, kind: str, request, endpoint: str, model: str):
+# %% ../nbs/01_testing.ipynb #993fcc03
+async def _fault_response(self: TestServer, kind: str, request, endpoint: str, model: str, draw: float = 0.0):
     "The response for an injected fault; None for 'slow' (answer normally after the wait)."
     f = self.faults
     if kind == '429': return _json_response(error_json('Rate limit reached.', 'rate_limit_error', 'rate_limit_exceeded'),
@@ -169,7 +169,7 @@ async def _fault_response(self: TestServer, kind: str, request, endpoint: str, m
         return web.Response(status=502)  # never arrives: aiohttp finds the transport closed and drops it quietly
     if kind == 'malformed': return web.Response(body=b'{"id": "x", "choices": [{"mess', content_type='application/json')
     if kind == 'empty':
-        if next(self._ids) % 2: return web.Response(body=b'', content_type='application/json')
+        if draw < 0.5: return web.Response(body=b'', content_type='application/json')   # an empty body, else no choices
         r = completion_json(endpoint, '', model); r['choices'] = []
         return _json_response(r)
     await asyncio.sleep(f.slow)  # 'slow': longer than any sensible client timeout, then a normal answer
@@ -177,13 +177,13 @@ async def _fault_response(self: TestServer, kind: str, request, endpoint: str, m
 
 TestServer._fault_response = _fault_response
 
-# %% ../nbs/01_testing.ipynb #c181b2aa
+# %% ../nbs/01_testing.ipynb #be4c96be
 async def _complete(self: TestServer, request):
     "POST /v1/chat/completions and /v1/completions."
     c, endpoint = self._c, _ENDPOINTS[request.path]
     c.total += 1; c.endpoints[endpoint] += 1; c.in_flight += 1
     if c.in_flight > c.max_in_flight: c.max_in_flight = c.in_flight
-    status = 0
+    status = 'cancelled'   # stays so if the client goes away first (e.g. it timed out on a 'slow' fault)
     try:
         status, resp = await _answer(self, request, endpoint)
         return resp
@@ -196,7 +196,7 @@ async def _answer(self: TestServer, request, endpoint):
     if not self._authorized(request): return 401, _unauthorized()
     try: body = json.loads(await request.read())
     except ValueError: return 400, _json_response(error_json('Request body is not valid JSON.'), 400)
-    model = body.get('model') or self.models[0]
+    model = body.get('model') or (self.models[0] if self.models else '')
     if model not in self.models:
         return 404, _json_response(error_json(f'The model `{model}` does not exist.', code='model_not_found', param='model'), 404)
     key = body_key(body)
@@ -205,9 +205,10 @@ async def _answer(self: TestServer, request, endpoint):
     fault = self.faults.pick(key, c.attempts[key], body)
     if fault:
         c.faults[fault] += 1
-        resp = await self._fault_response(fault, request, endpoint, model)
+        resp = await self._fault_response(fault, request, endpoint, model, _unit(self.faults.seed, key, c.attempts[key], 'e'))
         if fault != 'slow': return fault, resp
-    text, finish = _reply_parts(self.responder(body))
+    try: text, finish = _reply_parts(self.responder(body))
+    except Exception as e: return 'responder error', _json_response(error_json(f'responder failed: {e!r}', 'server_error'), 500)
     out = completion_json(endpoint, text, model, finish, _usage(prompt_of(body), text), f'cmpl-{next(self._ids)}')
     c.ok += 1; c.answered[key] += 1
     return 200, _json_response(out)
@@ -231,10 +232,17 @@ def _make_app(self: TestServer) -> web.Application:
 
 TestServer.make_app = _make_app
 
-# %% ../nbs/01_testing.ipynb #0424f134
+# %% ../nbs/01_testing.ipynb #7542a29d
+def _in_server_thread(self: TestServer, f):
+    "Run `f()` on the server's loop (its tallies change there) and return the result."
+    loop = self._loop
+    if self._thread is None or threading.current_thread() is self._thread or loop is None or not loop.is_running(): return f()
+    async def call(): return f()
+    return asyncio.run_coroutine_threadsafe(call(), loop).result(10)
+
 def _counts(self: TestServer) -> dict:
     "A snapshot of what the server saw: totals, per endpoint, per status or fault kind, peak in flight."
-    return self._c.snapshot()
+    return _in_server_thread(self, self._c.snapshot)
 
 def _reset_counts(self: TestServer):
     "Forget everything seen so far (the fault plan restarts too: attempt numbers count from 1 again)."
@@ -242,7 +250,7 @@ def _reset_counts(self: TestServer):
 
 def _bodies(self: TestServer) -> list:
     "The most recent request bodies received (at most `max_bodies`)."
-    return list(self._c.bodies)
+    return _in_server_thread(self, lambda: list(self._c.bodies))
 
 TestServer.counts, TestServer.reset_counts, TestServer.bodies = property(_counts), _reset_counts, property(_bodies)
 
