@@ -35,7 +35,7 @@ __all__ = ['DATASETS', 'MULTI', 'MMLU_SUBJECTS', 'mcq4', 'MMLU_VERSIONS', 'CEVAL
            'prepare_race', 'prepare_obqa', 'prepare_squad', 'metrics_together', 'prepare_tydiqa', 'xsum_rows',
            'check_files', 'datasets_info']
 
-# %% ../nbs/06_datasets.ipynb #154084af
+# %% ../nbs/06_datasets.ipynb #a6797375
 @dataclass
 class Dataset:
     "A benchmark as OpenCompass configures it for gen-mode evaluation of an API model."
@@ -65,6 +65,7 @@ class Dataset:
     group_weights: dict | None = None  # subset -> weight, for a weighted group average (GaokaoBench)
     group_metrics: tuple = ()          # metrics the group row averages separately (tydiqa: exact_match, f1)
     per_subset: Callable | None = None # subset -> fields that differ per subset (extractor, metric, human, file, version...)
+    resolved_subset: str | None = field(default=None, repr=False, compare=False)  # set by for_subset
     versions: dict | None = None       # subset -> OpenCompass's version (prompt hash) of that subset
     aliases: tuple = ()
     notes: str = ''                    # deviations from OpenCompass, shown by datasets_info
@@ -72,10 +73,11 @@ class Dataset:
     def subset_names(self) -> tuple: return self.subsets or (None,)
     def subset_abbr(self, subset) -> str: return self.abbr.replace('{subset}', subset or '')
     def for_subset(self, subset) -> Dataset:
-        "This entry with the fields that differ for `subset` filled in."
-        if subset is None: return self
+        "This entry with the fields that differ for `subset` filled in (the entry itself if already done)."
+        if subset is None or self.resolved_subset == subset: return self
         d = replace(self, **self.per_subset(subset)) if self.per_subset else self
-        return replace(d, version=self.versions[subset]) if self.versions and subset in self.versions else d
+        d = replace(d, version=self.versions[subset]) if self.versions and subset in self.versions else d
+        return replace(d, resolved_subset=subset)
     @property
     def n_fewshot(self) -> int: return self.n_shots or len(self.fixed_shots)
 

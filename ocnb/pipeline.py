@@ -18,8 +18,9 @@ from .report import summary_frame, format_table, markdown_table
 
 # %% auto #0
 __all__ = ['GENERATION_KEYS', 'SAMPLE_COLUMNS', 'Subset', 'plan_subset', 'plan_subsets', 'check_data', 'resolve_models',
-           'request_body', 'max_tokens_for', 'score_rows', 'EvalResult', 'summary_entries', 'write_run',
-           'cache_dir_for', 'Part', 'aevaluate', 'evaluate', 'collect', 'load_samples', 'rescore']
+           'request_body', 'max_tokens_for', 'score_rows', 'EvalResult', 'summary_entries', 'new_run_stamp',
+           'write_run', 'cache_dir_for', 'Part', 'aevaluate', 'evaluate', 'part_columns', 'part_scores',
+           'write_predictions', 'collect', 'load_samples', 'rescore']
 
 # %% ../nbs/08_pipeline.ipynb #7b0bea22
 GENERATION_KEYS = ('temperature', 'max_out_len', 'top_p', 'seed', 'stop', 'meta_template')
@@ -144,28 +145,21 @@ def summary_entries(subsets: list[Subset]) -> dict:
         ent[name] = (v, subs + [s.abbr], (w or []) + [gw[s.abbr]] if gw else None) + ((tuple(s.ds.group_metrics),) if s.ds.group_metrics else ())
     return ent
 
-# %% ../nbs/08_pipeline.ipynb #0038d529
+# %% ../nbs/08_pipeline.ipynb #6c078208
 def _native(v):
     "A JSON-safe Python value (NaN and pandas' missing values become None)."
     if v is None or (isinstance(v, float) and v != v): return None
     return v.item() if hasattr(v, 'item') else v
 
+def new_run_stamp(work_dir: Path) -> str:
+    "OpenCompass's `%Y%m%d_%H%M%S` run folder name, with `_1`, `_2`… if that second is taken in `work_dir`."
+    ts = base = datetime.now().strftime('%Y%m%d_%H%M%S')
+    i = 0
+    while (Path(work_dir)/ts).exists(): i += 1; ts = f'{base}_{i}'
+    return ts
+
 def write_run(res: EvalResult, run_dir: Path, config: dict, ts: str):
-    "Write predictions, results, summary and config of `res` under `run_dir`."
-    df = res.samples
-    cols = [c for c in df.columns if c != 'model']
-    data = [df[c].tolist() for c in cols]
-    f, key = None, None
-    try:   # rows come grouped by model and subset: one file open at a time, lines streamed out
-        for i, k in enumerate(zip(df['model'].tolist(), df['subset'].tolist())):
-            if k != key:
-                if f: f.close()
-                p = run_dir/'predictions'/k[0]/f'{k[1]}.jsonl'
-                p.parent.mkdir(parents=True, exist_ok=True)
-                f, key = open(p, 'a', encoding='utf-8'), k
-            f.write(json.dumps({c: _native(d[i]) for c, d in zip(cols, data)}, ensure_ascii=False) + '\n')
-    finally:
-        if f: f.close()
+    "Write results, summary and config of `res` under `run_dir` (predictions are written as each subset finishes)."
     results = {}
     for r in res.scores.itertuples(index=False):
         d = results.setdefault((r.model, r.subset), {'dataset': r.dataset, 'n': int(r.n), 'n_errors': int(r.n_errors)})
@@ -182,7 +176,7 @@ def write_run(res: EvalResult, run_dir: Path, config: dict, ts: str):
     cd = run_dir/'configs'; cd.mkdir(parents=True, exist_ok=True)
     (cd/f'config_{ts}.json').write_text(json.dumps(redact_config(config), indent=2, ensure_ascii=False, default=str), encoding='utf-8')
 
-# %% ../nbs/08_pipeline.ipynb #2e988dd1
+# %% ../nbs/08_pipeline.ipynb #d6411560
 def _progress(progress):
     "A per-reply callback `tick(total)` with a `close()`: tqdm.auto's bar, a user's `f(done, total)`, or nothing."
     if not progress: return None
@@ -226,6 +220,7 @@ class Part:
     preds: list | None = None
     scores: list | None = None
     agg: tuple | None = None
+    cols: dict | None = None
 
 def _part_hook(part: Part, tick, on_reply):
     "The client's per-reply callback for `part`: the progress tick, then `on_reply(model, subset, j, reply)`."
@@ -236,10 +231,13 @@ def _part_hook(part: Part, tick, on_reply):
         on_reply(abbr, s, j, r)
     return hook
 
-async def _run_part(client: Client, part: Part, hook):
+async def _run_part(client: Client, part: Part, hook, run_dir: Path):
+    "Send a part's requests; when all are back, score them and write its predictions file (while others are in flight)."
     part.replies = await client.generate(part.bodies, on_reply=hook)
     part.preds, part.scores, part.agg = score_rows(part.subset.ds, [r.text for r in part.replies], part.subset.golds,
                                                    [r.error for r in part.replies])
+    part.cols = part_columns(part)
+    write_predictions(part.cols, run_dir/'predictions'/part.model.abbr/f'{part.subset.abbr}.jsonl')
 
 async def aevaluate(models, datasets, *, limit=None, work_dir=None, data_dir=None, concurrency=None,
                     reuse=True, progress=True, on_reply=None, **generation) -> EvalResult:
@@ -251,7 +249,8 @@ async def aevaluate(models, datasets, *, limit=None, work_dir=None, data_dir=Non
     check_data(dss, data_dir)
     ms = resolve_models(models, concurrency=concurrency)
     work_dir = Path(work_dir or 'outputs/default')
-    ts = datetime.now().strftime('%Y%m%d_%H%M%S')
+    ts = new_run_stamp(work_dir)
+    run_dir = work_dir/ts
     cache_dir = cache_dir_for(work_dir, reuse)
     clients = [_client(m, cache_dir/f'{m.abbr}.jsonl' if cache_dir else None) for m in ms]
     tick, parts, tasks = _progress(progress), [], []
@@ -262,7 +261,7 @@ async def aevaluate(models, datasets, *, limit=None, work_dir=None, data_dir=Non
                 for m, c in zip(ms, clients):
                     part = Part(m, s, [request_body(m, t, max_tokens_for(m, ds, generation), generation) for t in s.turns])
                     if tick: tick.add(len(part.bodies))
-                    parts.append(part); tasks.append(asyncio.ensure_future(_run_part(c, part, _part_hook(part, tick, on_reply))))
+                    parts.append(part); tasks.append(asyncio.ensure_future(_run_part(c, part, _part_hook(part, tick, on_reply), run_dir)))
                 s.turns = s.rows = None   # the bodies hold the prompts now; keep memory flat on big runs
                 if len(tasks) == len(ms): _preload_pandas()   # while the first requests are in flight
                 await asyncio.sleep(0)   # let replies in while the next subset is prepared
@@ -274,7 +273,7 @@ async def aevaluate(models, datasets, *, limit=None, work_dir=None, data_dir=Non
     finally:
         if tick: tick.close()
     res = collect(parts, [m.abbr for m in ms])
-    res.work_dir = work_dir/ts
+    res.work_dir = run_dir
     config = dict(datasets=datasets if isinstance(datasets, (list, tuple)) else [datasets], models=ms, limit=limit,
                   work_dir=str(work_dir), data_dir=str(data_dir) if data_dir else None, concurrency=concurrency, **generation)
     write_run(res, res.work_dir, config, ts)
@@ -286,35 +285,51 @@ def evaluate(models, datasets, *, limit=None, work_dir=None, data_dir=None, conc
     return run_sync(aevaluate(models, datasets, limit=limit, work_dir=work_dir, data_dir=data_dir, concurrency=concurrency,
                               reuse=reuse, progress=progress, on_reply=on_reply, **generation))
 
-# %% ../nbs/08_pipeline.ipynb #28072b17
+# %% ../nbs/08_pipeline.ipynb #d2e46c1e
 SAMPLE_COLUMNS = ('model', 'dataset', 'subset', 'sample_id', 'prompt', 'response', 'prediction', 'gold', 'correct', 'score',
                   'latency_s', 'prompt_tokens', 'completion_tokens', 'error', 'attempts', 'http_status', 'finish_reason',
                   'truncated', 'cached')
 _REPLY_COLUMNS = ('latency_s', 'prompt_tokens', 'completion_tokens', 'error', 'attempts', 'http_status', 'finish_reason', 'cached')
 
+def part_columns(p: Part) -> dict:
+    "The sample columns of one scored part, as lists."
+    s, rs, n = p.subset, p.replies, len(p.replies)
+    cols = dict(model=[p.model.abbr] * n, dataset=[s.ds.name] * n, subset=[s.abbr] * n, sample_id=list(s.ids),
+                prompt=[b['prompt'] if 'prompt' in b else '\n'.join(x['content'] for x in b['messages']) for b in p.bodies],
+                response=[r.text for r in rs], prediction=p.preds, gold=list(s.golds),
+                correct=[None if x is None else x == 1.0 for x in p.scores], score=p.scores)
+    for c in _REPLY_COLUMNS: cols[c] = [getattr(r, c) for r in rs]
+    cols['truncated'] = [r.finish_reason == 'length' for r in rs]
+    return {c: cols[c] for c in SAMPLE_COLUMNS}
+
+def part_scores(p: Part) -> list[dict]:
+    "The tidy score rows of one scored part: its metric, then any extra values (rouge2, mbpp counts, tydiqa f1)."
+    s = p.subset
+    metric, val, k, lo, hi, extra = p.agg
+    n_err = sum(r.error is not None for r in p.replies)
+    row = dict(model=p.model.abbr, dataset=s.ds.name, subset=s.abbr, n=k, n_errors=n_err)
+    return [dict(row, metric=metric, score=val, ci_low=lo, ci_high=hi)] + \
+           [dict(row, metric=x, score=v, ci_low=None, ci_high=None) for x, v in extra.items()]
+
+def write_predictions(cols: dict, path: Path):
+    "One JSON line per sample of a part (the model is the folder name)."
+    path.parent.mkdir(parents=True, exist_ok=True)
+    names = [c for c in cols if c != 'model']
+    with open(path, 'w', encoding='utf-8') as f:
+        for i in range(len(cols['sample_id'])):
+            f.write(json.dumps({c: _native(cols[c][i]) for c in names}, ensure_ascii=False) + '\n')
+
 def collect(parts: list[Part], models: list[str]) -> EvalResult:
     "The `EvalResult` of scored parts."
     import pandas as pd
+    parts = sorted(parts, key=lambda p: models.index(p.model.abbr))
     cols = {c: [] for c in SAMPLE_COLUMNS}
-    score_rows_ = []
-    for p in sorted(parts, key=lambda p: models.index(p.model.abbr)):
-        s, rs, n = p.subset, p.replies, len(p.replies)
-        metric, val, k, lo, hi, extra = p.agg
-        n_err = sum(r.error is not None for r in rs)
-        score_rows_.append(dict(model=p.model.abbr, dataset=s.ds.name, subset=s.abbr, metric=metric, score=val, n=k,
-                                n_errors=n_err, ci_low=lo, ci_high=hi))
-        score_rows_ += [dict(model=p.model.abbr, dataset=s.ds.name, subset=s.abbr, metric=x, score=v, n=k, n_errors=n_err,
-                             ci_low=None, ci_high=None) for x, v in extra.items()]   # rouge2…, mbpp counts, tydiqa f1
-        cols['model'] += [p.model.abbr] * n; cols['dataset'] += [s.ds.name] * n; cols['subset'] += [s.abbr] * n
-        cols['sample_id'] += s.ids
-        cols['prompt'] += [b['prompt'] if 'prompt' in b else '\n'.join(x['content'] for x in b['messages']) for b in p.bodies]
-        cols['response'] += [r.text for r in rs]; cols['prediction'] += p.preds; cols['gold'] += s.golds
-        cols['correct'] += [None if x is None else x == 1.0 for x in p.scores]; cols['score'] += p.scores
-        for c in _REPLY_COLUMNS: cols[c] += [getattr(r, c) for r in rs]
-        cols['truncated'] += [r.finish_reason == 'length' for r in rs]
+    for p in parts:
+        for c, v in (p.cols or part_columns(p)).items(): cols[c] += v
     # long texts stay Python strings (object dtype): no second copy of every prompt in Arrow buffers
     samples = pd.DataFrame({c: pd.Series(v, dtype=object) if c in ('prompt', 'response') else v for c, v in cols.items()})
-    scores = pd.DataFrame(score_rows_, columns=['model', 'dataset', 'subset', 'metric', 'score', 'n', 'n_errors', 'ci_low', 'ci_high'])
+    scores = pd.DataFrame([r for p in parts for r in part_scores(p)],
+                          columns=['model', 'dataset', 'subset', 'metric', 'score', 'n', 'n_errors', 'ci_low', 'ci_high'])
     ent = summary_entries([p.subset for p in parts if p.model.abbr == models[0]])
     return EvalResult(samples, scores, summary_frame(scores, ent, models), None, models, ent)
 
