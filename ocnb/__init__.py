@@ -3,7 +3,17 @@ __version__ = "0.1.0"
 # so `import ocnb` stays fast.
 from .config import ModelConfig, ConfigError
 from .datasets import Dataset, list_datasets, get_dataset, register
-from .datasets import extract  # `ocnb.extract` (the function) shadows the ocnb.extract module, which is loaded above
+from . import extract as _extract_module
+from .datasets import extract as _extract_answer
+import types as _types
+
+class _CallableModule(_types.ModuleType):
+    "`ocnb.extract` is both the module of extractors and `ocnb.extract(dataset, response)`."
+    def __call__(self, dataset, response: str) -> str:
+        "The answer the scorer sees in one raw model `response` for `dataset`."
+        return _extract_answer(dataset, response)
+
+_extract_module.__class__ = _CallableModule
 
 _lazy = {'evaluate': 'pipeline', 'aevaluate': 'pipeline', 'EvalResult': 'pipeline', 'rescore': 'pipeline',
          'run_task': 'task', 'Summarizer': 'task', 'EvalForm': 'form', 'datasets_info': 'datasets',

@@ -1,0 +1,96 @@
+#!/usr/bin/env python
+"""Whole-pipeline benchmark: `ocnb.evaluate` (prompts, requests, extraction, scoring, DataFrames, work_dir)
+against a raw aiohttp + asyncio.Semaphore client sending the same request bodies to the same local server.
+
+Each measurement runs in a fresh child process, with its libraries imported before the clock starts (as in a
+notebook session; `bench/memory.py` measures `import ocnb`); clients alternate within each round; medians over rounds.
+The server (`python -m ocnb.testing`) runs in its own process. Prints wall time, requests/s, the ratio
+ocnb / raw aiohttp (speed, higher is better), and client CPU per sample.
+
+    python bench/pipeline.py                       # 2000 samples, latency 0 and 0.2 s, 64 and 256 in flight, 3 rounds
+    python bench/pipeline.py --n 500 --rounds 1    # quick look
+Needs the OpenCompass data (OCNB_DATA_DIR, or ../shared/data beside the repo)."""
+import argparse, json, os, resource, statistics, subprocess, sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import serve
+
+ROOT = Path(__file__).resolve().parents[1]
+if 'OCNB_DATA_DIR' not in os.environ and (ROOT.parent/'shared'/'data').exists():
+    os.environ['OCNB_DATA_DIR'] = str(ROOT.parent/'shared'/'data')
+
+def workload(n):
+    "Datasets and limit giving n samples: mmlu limited per subject, topped up with ARC_e rows."
+    per = n // 57
+    return [('mmlu', per), ('ARC_e', n - 57 * per)] if n - 57 * per else [('mmlu', per)]
+
+def cpu_s():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+def run_ocnb(url, n, conc):
+    import pandas  # noqa: F401  a notebook session has it loaded; import cost is measured by bench/memory.py
+    from ocnb.pipeline import evaluate
+    model = {'path': 'test-model', 'openai_api_base': url}
+    wl = workload(n)
+    t0, c0 = time.perf_counter(), cpu_s()
+    rs = [evaluate(model, d, limit=l, work_dir=tempfile.mkdtemp(), progress=False, concurrency=conc) for d, l in wl]
+    wall, cpu = time.perf_counter() - t0, cpu_s() - c0
+    k = sum(len(r.samples) for r in rs)
+    errs = sum(int(r.samples.error.notna().sum()) for r in rs)
+    return dict(wall=wall, cpu=cpu, n=k, errors=errs)
+
+def run_raw(url, n, conc):
+    "The floor: precomputed bodies, one aiohttp session, a semaphore, JSON parsed, text taken."
+    import asyncio, aiohttp
+    from ocnb.pipeline import plan_subsets, request_body, max_tokens_for
+    from ocnb.config import ModelConfig
+    m = ModelConfig(path='test-model', openai_api_base=url)
+    bodies = [request_body(m, t, max_tokens_for(m, s.ds, {}), {}) for d, l in workload(n) for s in plan_subsets(d, l) for t in s.turns]
+    async def go():
+        sem = asyncio.Semaphore(conc)
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=conc)) as sess:
+            async def one(b):
+                async with sem:
+                    async with sess.post(url + '/chat/completions', json=b) as r:
+                        return (await r.json())['choices'][0]['message']['content']
+            return await asyncio.gather(*[one(b) for b in bodies])
+    t0, c0 = time.perf_counter(), cpu_s()
+    out = asyncio.run(go())
+    return dict(wall=time.perf_counter() - t0, cpu=cpu_s() - c0, n=len(out), errors=0)
+
+def measure(kind, url, n, conc):
+    out = subprocess.run([sys.executable, __file__, '--child', kind, '--url', url, '--n', str(n), '--conc', str(conc)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--n', type=int, default=2000)
+    ap.add_argument('--rounds', type=int, default=3)
+    ap.add_argument('--latencies', default='0,0.2')
+    ap.add_argument('--conc', default='64,256')
+    ap.add_argument('--child'); ap.add_argument('--url')
+    a = ap.parse_args()
+    if a.child:
+        c = int(a.conc)
+        r = run_raw(a.url, a.n, c) if a.child == 'raw' else run_ocnb(a.url, a.n, None if c == 0 else c)
+        print(json.dumps(r)); return
+    concs = [int(c) for c in a.conc.split(',')]
+    rows = []
+    for lat in [float(x) for x in a.latencies.split(',')]:
+        with serve('--latency', lat, '--answer', 'A') as srv:
+            cases = [(k, c) for c in concs for k in ('raw', 'ocnb')] + [('ocnb', 0)]
+            got = {case: [] for case in cases}
+            for _ in range(a.rounds):
+                for case in cases: got[case].append(measure(case[0], srv.base_url, a.n, case[1]))
+        med = {case: {k: statistics.median(r[k] for r in rs) for k in ('wall', 'cpu', 'n', 'errors')} for case, rs in got.items()}
+        for (k, c), m in med.items():
+            base = med[('raw', c if c else 64)]
+            rows.append((lat, k, c or 'default', m['n'], m['wall'], m['n'] / m['wall'], base['wall'] / m['wall'], 1000 * m['cpu'] / m['n'], m['errors']))
+    print(f"{'latency':>7} {'client':>6} {'conc':>7} {'n':>6} {'wall s':>8} {'req/s':>8} {'vs raw':>7} {'CPU ms/sample':>13} {'errors':>6}")
+    for r in rows: print(f'{r[0]:>7} {r[1]:>6} {r[2]!s:>7} {r[3]:>6.0f} {r[4]:>8.2f} {r[5]:>8.0f} {r[6]:>7.2f} {r[7]:>13.3f} {r[8]:>6.0f}')
+    print("\n'vs raw' = raw aiohttp wall / this wall at the same concurrency ('default' compares with raw aiohttp at 64).")
+    print('Goals (issue 3): at 0.2 s ocnb ≥ 0.95 (64) and ≥ 0.9 (256); default ≥ 0.8; at 0 s ≥ 0.8 and < 1 ms CPU/sample.')
+
+if __name__ == '__main__': main()
