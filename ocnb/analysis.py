@@ -91,7 +91,7 @@ def compare(res, a: str | None = None, b: str | None = None, n_boot: int = 2000,
     out.attrs['models'] = (a, b)
     return out
 
-# %% ../nbs/11_analysis.ipynb #bb8f4494
+# %% ../nbs/11_analysis.ipynb #f8bd7492
 def _colors(models):
     import matplotlib
     cmap = matplotlib.colormaps['tab10']
@@ -124,7 +124,9 @@ def plot_latency(res, ax=None):
     ax = ax or plt.figure(figsize=(5, 3)).add_subplot()
     s, models = res.samples[res.samples.error.isna()], _models(res)
     data = [s[s.model == m].latency_s.dropna().to_numpy() for m in models]
-    ax.boxplot(data, vert=False, showfliers=True, flierprops={'markersize': 2})
+    kw = dict(showfliers=True, flierprops={'markersize': 2})
+    try: ax.boxplot(data, orientation='horizontal', **kw)     # matplotlib >= 3.10
+    except TypeError: ax.boxplot(data, vert=False, **kw)
     ax.set_yticks(range(1, len(models) + 1), models)
     ax.set_xlabel('latency per request (s)'); ax.set_title('latency', loc='left', fontsize=10); ax.grid(axis='x', alpha=0.3)
     return ax

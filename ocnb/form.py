@@ -29,21 +29,21 @@ def check_connection(url: str, api_key: str | None = None, timeout: float = 5.0)
     if not names: return [], f'{base}/models lists no models — load a model on the server first'
     return names, f"{len(names)} model{'s' * (len(names) > 1)} at {base}: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}"
 
-# %% ../nbs/10_form.ipynb #fed08d83
-def dataset_catalog() -> list[tuple]:
-    "`(name, category, description)` for every registered dataset, sorted by category then name."
+# %% ../nbs/10_form.ipynb #777b5d72
+def dataset_catalog(data_dir=None) -> list[tuple]:
+    "`(name, category, aliases, local)` for every registered dataset, sorted by category then name."
     try:
         from ocnb.datasets import datasets_info
-        info = datasets_info()
-        rows = [(r['name'], r.get('category', 'Other'), str(r.get('description', '') or '')) for r in info.to_dict('records')]
-    except (ImportError, KeyError, AttributeError, TypeError):
-        rows = [(n, get_dataset(n).category, '') for n in list_datasets()]
+        rows = [(r['name'], r['category'], str(r.get('aliases') or ''), bool(r.get('local', True)))
+                for r in datasets_info(data_dir, rows=False).to_dict('records')]
+    except (ImportError, KeyError, TypeError):
+        rows = [(n, get_dataset(n).category, '', True) for n in list_datasets()]
     return sorted(rows, key=lambda r: (r[1], r[0].lower()))
 
 def filter_catalog(catalog, query: str = '', category: str | None = None) -> list[str]:
-    "Names in `catalog` in `category` (None: all) whose name or description contains `query` (case-insensitive)."
+    "Names in `catalog` in `category` (None: all) whose name or an alias contains `query` (case-insensitive)."
     q = (query or '').strip().lower()
-    return [n for n, c, d in catalog if (category in (None, '', 'All') or c == category) and (q in n.lower() or q in d.lower())]
+    return [n for n, c, a, _ in catalog if (category in (None, '', 'All') or c == category) and (q in n.lower() or q in a.lower())]
 
 # %% ../nbs/10_form.ipynb #4a4d5b69
 def evaluate_args(models: list[dict], datasets, limit: str = '', concurrency: int = 0, temperature: str | float | None = None,
@@ -156,17 +156,18 @@ class ModelRow:
         "This model as `evaluate_args` takes it."
         return {'url': self.url.value, 'model': self.model.value, 'chat': self.api.value == 'chat', 'key': self._key}
 
-# %% ../nbs/10_form.ipynb #b843a409
+# %% ../nbs/10_form.ipynb #0721db46
 class DatasetPicker:
     "Checkboxes for the datasets, grouped by category, with search."
-    def __init__(self, selected=()):
+    def __init__(self, selected=(), data_dir=None):
         import ipywidgets as W
-        self.catalog = dataset_catalog()
-        cats = sorted({c for _, c, _ in self.catalog})
+        self.catalog = dataset_catalog(data_dir)
+        cats = sorted({c for _, c, *_ in self.catalog})
         self.search = W.Text(placeholder='search datasets', description='Datasets', layout=W.Layout(width='300px'))
         self.category = W.ToggleButtons(options=['All'] + cats, value='All', style={'button_width': 'auto'})
-        self.boxes = {n: W.Checkbox(value=n in selected, description=n, indent=False, tooltip=d or c,
-                                    layout=W.Layout(width='170px')) for n, c, d in self.catalog}
+        self.boxes = {n: W.Checkbox(value=n in selected, description=n if ok else f'{n} ⚠', indent=False,
+                                    tooltip=c if ok else f'{c}; its files are not in the data folder',
+                                    layout=W.Layout(width='170px')) for n, c, a, ok in self.catalog}
         self.count = W.HTML()
         for w in (self.search, self.category): w.observe(lambda _: self.refresh(), 'value')
         for b in self.boxes.values(): b.observe(lambda _: self._count(), 'value')
@@ -192,7 +193,7 @@ class DatasetPicker:
 
     def _count(self): self.count.value = f"&nbsp;{len(self.value)} selected: {', '.join(self.value) or '—'}"
 
-# %% ../nbs/10_form.ipynb #9ec3f09c
+# %% ../nbs/10_form.ipynb #0fc65506
 class EvalForm:
     "An ipywidgets form for `ocnb.evaluate` with live progress, results, plots, samples and code."
     def __init__(self, url: str = 'http://127.0.0.1:8000/v1', datasets=('mmlu', 'ceval', 'ARC_c', 'gsm8k'), limit='10',
@@ -205,7 +206,7 @@ class EvalForm:
         self.add_btn = W.Button(description='Add model', icon='plus')
         self.add_btn.on_click(lambda _: self.add_model(self.rows[-1].url.value if self.rows else url))
         self.add_model(url)
-        self.datasets = DatasetPicker(datasets)
+        self.datasets = DatasetPicker(datasets, data_dir)
         st = {'description_width': 'initial'}
         self.limit = W.Text(value=str(limit or ''), description='Limit', placeholder="all, 10, 0.1, [10:20]", style=st, layout=W.Layout(width='190px'))
         self.concurrency = W.BoundedIntText(value=0, min=0, max=4096, description='Concurrency', tooltip='0: the client default',
