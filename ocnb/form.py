@@ -119,14 +119,15 @@ class LiveScores:
                 rows.append(r)
         return pd.DataFrame(rows)
 
-# %% ../nbs/10_form.ipynb #5454526b
+# %% ../nbs/10_form.ipynb #d571decd
 class ModelRow:
     "The widgets of one model: endpoint, key, model, API kind, test button and verdict."
     def __init__(self, url: str = 'http://127.0.0.1:8000/v1', on_remove=None):
         import ipywidgets as W
         self._key = ''
         self.url = W.Text(value=url, description='Endpoint', placeholder='http://host:8000/v1', layout=W.Layout(width='380px'))
-        self.key = W.Password(value='', description='API key', placeholder='(none)', layout=W.Layout(width='260px'))
+        self.key = W.Password(value='', description='API key', placeholder='(none)', continuous_update=False,  # sent on Enter or blur
+                              layout=W.Layout(width='260px'))
         self.model = W.Dropdown(options=[], description='Model', layout=W.Layout(width='300px'))
         self.api = W.ToggleButtons(options=['chat', 'completions'], value='chat', style={'button_width': '90px'},
                                    tooltips=['/v1/chat/completions', '/v1/completions (base models)'])
@@ -193,7 +194,7 @@ class DatasetPicker:
 
     def _count(self): self.count.value = f"&nbsp;{len(self.value)} selected: {', '.join(self.value) or '—'}"
 
-# %% ../nbs/10_form.ipynb #0fc65506
+# %% ../nbs/10_form.ipynb #5d80c9d9
 class EvalForm:
     "An ipywidgets form for `ocnb.evaluate` with live progress, results, plots, samples and code."
     def __init__(self, url: str = 'http://127.0.0.1:8000/v1', datasets=('mmlu', 'ceval', 'ARC_c', 'gsm8k'), limit='10',
@@ -202,6 +203,7 @@ class EvalForm:
         self.work_dir, self.data_dir, self.result, self.error, self.live = work_dir, data_dir, None, None, None
         self._thread = self._loop = self._task = None
         self.rows = []
+        self.code_btn = W.ToggleButton(description='Code', icon='code', tooltip='the ocnb.evaluate call equal to this form')
         self.models_box = W.VBox()
         self.add_btn = W.Button(description='Add model', icon='plus')
         self.add_btn.on_click(lambda _: self.add_model(self.rows[-1].url.value if self.rows else url))
@@ -216,13 +218,13 @@ class EvalForm:
                                            style=st, layout=W.Layout(width='170px'))
         self.run_btn = W.Button(description='Run', button_style='primary', icon='play')
         self.cancel_btn = W.Button(description='Cancel', icon='stop', disabled=True)
-        self.code_btn = W.ToggleButton(description='Code', icon='code', tooltip='the ocnb.evaluate call equal to this form')
         self.status, self.table, self.code_view = W.HTML(), W.HTML(), W.HTML()
         self.bars = W.VBox()
         self.results = W.Tab(layout=W.Layout(display='none'))   # shown when a run has results
         self.run_btn.on_click(lambda _: self.run(wait=False))
         self.cancel_btn.on_click(lambda _: self.cancel())
         self.code_btn.observe(lambda _: self.show_code(), 'value')
+        self._watch(self.limit, self.concurrency, self.temperature, self.max_tokens, *self.datasets.boxes.values())
         self.widget = W.VBox([W.HTML('<b>Models</b>'), self.models_box, self.add_btn, self.datasets.widget,
                               W.HBox([self.limit, self.concurrency, self.temperature, self.max_tokens], layout=W.Layout(flex_flow='row wrap')),
                               W.HBox([self.run_btn, self.cancel_btn, self.code_btn]), self.code_view, self.status,
@@ -240,7 +242,12 @@ class EvalForm:
         "Add a model row (its endpoint preset to `url`)."
         r = ModelRow(url, on_remove=self.remove_model)
         self.rows.append(r); self.models_box.children = [x.widget for x in self.rows]
+        self._watch(r.url, r.model, r.api, r.key)
         return r
+
+    def _watch(self, *widgets):
+        "Keep an open code view current when these widgets change."
+        for w in widgets: w.observe(lambda _: self.code_btn.value and self.show_code(), 'value')
 
     def remove_model(self, row: ModelRow):
         "Remove a model row (one always stays)."

@@ -30,15 +30,43 @@ def npm_assets() -> dict:
         subprocess.run(cmd, cwd=tooling, check=True)
     return {'html-manager': hm, 'require.js': rq}
 
-def execute(src: Path, dst: Path):
-    "Run `src` top to bottom in its own folder, with widget state stored; write it to `dst`."
+def _skipped(source: str) -> bool:
+    "Cells nbdev_test does not run: `#| eval: false`, or flagged with one of settings.ini's tst_flags."
+    flags = {'eval: false'} | set(_tst_flags())
+    return any(l.strip().startswith('#|') and l.strip()[2:].strip() in flags for l in source.splitlines())
+
+def _tst_flags():
+    import configparser
+    cp = configparser.ConfigParser(); cp.read(root/'settings.ini')
+    return cp['DEFAULT'].get('tst_flags', 'notest').split()
+
+def execute(src: Path, dst: Path) -> str:
+    "Run `src` top to bottom in its own folder and write it to `dst`; returns the kernel used."
     import nbformat
-    from nbconvert.preprocessors import ExecutePreprocessor
-    nb = nbformat.read(src, as_version=4)
-    ep = ExecutePreprocessor(timeout=900, kernel_name='python3', store_widget_state=True)
-    ep.preprocess(nb, {'metadata': {'path': str(src.parent)}})
+    from nbconvert.preprocessors import ExecutePreprocessor, CellExecutionError
     dst.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, dst)
+    nb = nbformat.read(src, as_version=4)
+    skip = [c for c in nb.cells if c.cell_type == 'code' and _skipped(c.source)]
+    for c in skip: c.cell_type = 'raw'; c.pop('outputs', None); c.pop('execution_count', None)
+    ep = ExecutePreprocessor(timeout=900, kernel_name='python3', store_widget_state=True)
+    try:
+        ep.preprocess(nb, {'metadata': {'path': str(src.parent)}})
+        for c in skip: c.cell_type = 'code'; c.outputs = []; c.execution_count = None
+        nbformat.write(nb, dst)
+        return 'ipykernel'
+    except CellExecutionError as e:
+        # A Jupyter kernel runs cells inside an event loop; a few test cells (asyncio.run) only run where nbdev_test runs
+        # them, in execnb's shell. Render those notebooks from that shell (their widgets then have no saved state).
+        first = str(e).strip().splitlines()[-1][:200]
+        print(f'  {src.name}: fails in a Jupyter kernel ({first}); executing it as nbdev_test does', flush=True)
+    from execnb.shell import CaptureShell
+    from execnb.nbio import read_nb, write_nb
+    nb, here = read_nb(src), os.getcwd()
+    os.chdir(src.parent)
+    try: CaptureShell().run_all(nb, exc_stop=True, preproc=lambda c: _skipped(c.source))
+    finally: os.chdir(here)
+    write_nb(nb, dst)
+    return 'execnb'
 
 def page_name(rel: Path) -> Path:
     "`05_metrics.ipynb` -> `metrics.html` (the number orders the sidebar; nbdev drops it from URLs)."
