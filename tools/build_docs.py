@@ -57,7 +57,7 @@ def execute(src: Path, dst: Path) -> str:
     except CellExecutionError as e:
         # A Jupyter kernel runs cells inside an event loop; a few test cells (asyncio.run) only run where nbdev_test runs
         # them, in execnb's shell. Render those notebooks from that shell (their widgets then have no saved state).
-        first = str(e).strip().splitlines()[-1][:200]
+        first = re.sub(r'\x1b\[[0-9;]*m', '', str(e).strip().splitlines()[-1])[:200]
         print(f'  {src.name}: fails in a Jupyter kernel ({first}); executing it as nbdev_test does', flush=True)
     from execnb.shell import CaptureShell
     from execnb.nbio import read_nb, write_nb
