@@ -68,6 +68,19 @@ def execute(src: Path, dst: Path) -> str:
     write_nb(nb, dst)
     return 'execnb'
 
+def _only_pure_imports():
+    """nbdev's show_doc step re-runs export cells and every cell with an import in it, even one that also uses names
+    defined elsewhere (its FAQ warns about this). The notebooks here are already executed, so run only cells whose
+    statements are all imports, besides exports and show_doc cells. Runs in this process (proc_nbs with n_workers=0)."""
+    import ast, nbdev.processors as P
+    orig = P._do_eval
+    def do_eval(cell):
+        trees = cell.parsed_() if cell.cell_type == 'code' and cell.source else None
+        if trees and P._ast_contains(trees, (ast.Import, ast.ImportFrom)) and not cell.directives_.keys() & {'export', 'exports', 'exporti', 'exec_doc'}:
+            return all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in trees)
+        return orig(cell)
+    P._do_eval = do_eval
+
 def page_name(rel: Path) -> Path:
     "`05_metrics.ipynb` -> `metrics.html` (the number orders the sidebar; nbdev drops it from URLs)."
     return rel.with_name(re.sub(r'^\d+[a-z]?_', '', rel.stem) + '.html')
@@ -104,7 +117,7 @@ def render(procs, assets):
     if (root/'docs').exists(): shutil.copytree(root/'docs', out/'docs')
     nbs = {rel: nbformat.read(p, as_version=4) for rel, p in procs}
     pages = [(page_name(rel), frontmatter(nb).get('title', 'ocnb')) for rel, nb in nbs.items()]
-    pages.sort(key=lambda x: (x[0].name != 'index.html', 'tutorials' in x[0].parts, str(x[0])))
+    pages.sort(key=lambda x: (x[0].name != 'index.html', 'tutorials' not in x[0].parts, str(x[0])))   # home, tutorials, API
     for rel, nb in nbs.items():
         page = page_name(rel)
         up = '../' * (len(page.parts) - 1)
@@ -139,6 +152,7 @@ def main(argv=None):
         if a.no_exec: (ex_dir/rel).parent.mkdir(parents=True, exist_ok=True); shutil.copy(s, ex_dir/rel)
         else: execute(s, ex_dir/rel)
     from nbdev.serve import proc_nbs
+    _only_pure_imports()
     proc = Path(proc_nbs(path=str(ex_dir), n_workers=0, force=True))
     procs = [(s.relative_to(root/'nbs'), proc/s.relative_to(root/'nbs')) for s in srcs]
     written = render(procs, assets)
