@@ -14,6 +14,7 @@ import argparse, json, os, resource, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import serve
+from client_throughput import raw_aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
 if 'OCNB_DATA_DIR' not in os.environ and (ROOT.parent/'shared'/'data').exists():
@@ -42,21 +43,13 @@ def run_ocnb(url, n, conc):
 
 def run_raw(url, n, conc):
     "The floor: precomputed bodies, one aiohttp session, a semaphore, JSON parsed, text taken."
-    import asyncio, aiohttp
+    import asyncio
     from ocnb.pipeline import plan_subsets, request_body, max_tokens_for
     from ocnb.config import ModelConfig
     m = ModelConfig(path='test-model', openai_api_base=url)
     bodies = [request_body(m, t, max_tokens_for(m, s.ds, {}), {}) for d, l in workload(n) for s in plan_subsets(d, l) for t in s.turns]
-    async def go():
-        sem = asyncio.Semaphore(conc)
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=conc)) as sess:
-            async def one(b):
-                async with sem:
-                    async with sess.post(url + '/chat/completions', json=b) as r:
-                        return (await r.json())['choices'][0]['message']['content']
-            return await asyncio.gather(*[one(b) for b in bodies])
     t0, c0 = time.perf_counter(), cpu_s()
-    out = asyncio.run(go())
+    out = asyncio.run(raw_aiohttp(url, bodies, conc))   # the same floor client_throughput.py measures
     return dict(wall=time.perf_counter() - t0, cpu=cpu_s() - c0, n=len(out), errors=0)
 
 def measure(kind, url, n, conc):
