@@ -54,23 +54,21 @@ def check_data(datasets, data_dir=None):
     "Raise `DataMissing` naming the first test or few-shot file of `datasets` that is not in the data dir."
     for ds in datasets: check_files(ds, data_dir)   # every file of every subset (several per subset for some)
 
-# %% ../nbs/08_pipeline.ipynb #75e4c86a
+# %% ../nbs/08_pipeline.ipynb #0ba061dc
 def resolve_models(models, *, concurrency=None, check=True) -> list[ModelConfig]:
     "`ModelConfig`s for `models`, with the served model filled in and every endpoint checked."
     out = []
     for m in parse_models(models):
-        spec = m if isinstance(m, dict) else None
-        base = (spec or {}).get('openai_api_base') or m.base_urls[0] if spec is None else spec['openai_api_base']
-        base_urls = ModelConfig(path='_', openai_api_base=base).base_urls if spec else m.base_urls
-        key = (spec or {}).get('key', 'EMPTY') if spec else m.key
-        served = None
-        if check or spec:
-            for b in base_urls: served = list_models(b, api_key=None if key in ('EMPTY', None) else key)
-        if spec:
-            if not served: raise ConfigError(f"{base_urls[0]}/models lists no models; give the model name as {{'path': ..., 'openai_api_base': ...}}")
-            m = ModelConfig(**{**spec, 'path': served[0]})
-        elif check and served and m.path not in served:
-            raise ConfigError(f"model {m.path!r} is not served at {m.base_urls[0]}{close_matches(m.path, served)}; it serves: {', '.join(served[:10])}")
+        if isinstance(m, dict):   # a URL without a model name: the model the server serves
+            probe = ModelConfig(path='-', **m)
+            served = list_models(probe.base_urls[0], api_key=probe.api_key)
+            if not served: raise ConfigError(f"{probe.base_urls[0]}/models lists no models; give the model name as {{'path': ..., 'openai_api_base': ...}}")
+            m = ModelConfig(**{**m, 'path': served[0]})
+        elif check:
+            for b in m.base_urls:
+                served = list_models(b, api_key=m.api_key)
+                if served and m.path not in served:
+                    raise ConfigError(f"model {m.path!r} is not served at {b}{close_matches(m.path, served)}; it serves: {', '.join(served[:10])}")
         if concurrency is not None and m.concurrency is None: m.concurrency = concurrency
         out.append(m)
     return out
