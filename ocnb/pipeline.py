@@ -173,9 +173,9 @@ def write_run(res: EvalResult, run_dir: Path, config: dict, ts: str):
     cd = run_dir/'configs'; cd.mkdir(parents=True, exist_ok=True)
     (cd/f'config_{ts}.json').write_text(json.dumps(redact_config(config), indent=2, ensure_ascii=False, default=str), encoding='utf-8')
 
-# %% ../nbs/08_pipeline.ipynb #d6411560
+# %% ../nbs/08_pipeline.ipynb #31b02f81
 def _progress(progress):
-    "A per-reply callback `tick(total)` with a `close()`: tqdm.auto's bar, a user's `f(done, total)`, or nothing."
+    "A per-reply callback `tick(i, reply)`, with `add(n)` for newly planned requests and `close()`: a tqdm.auto bar, a user's `f(done, total)`, or None."
     if not progress: return None
     state = {'done': 0, 'total': 0}
     if callable(progress):
