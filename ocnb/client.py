@@ -153,7 +153,7 @@ class ReplyCache:
     def close(self):
         if self._f: self._f.close(); self._f = None
 
-# %% ../nbs/02_client.ipynb #ed8cd475
+# %% ../nbs/02_client.ipynb #26dd7d52
 class _Endpoint:
     "One replica: its URLs, an adaptive concurrency limit (AIMD), and pauses after throttling or repeated failures."
     def __init__(self, base: str, start: int, most: int):
@@ -161,7 +161,7 @@ class _Endpoint:
         self.urls = {'chat': base + '/chat/completions', 'completions': base + '/completions'}
         self.limit, self.most, self.active = float(start), most, 0
         self.paused_until, self.probing, self.fails, self.fail_rate, self.cooldown = 0.0, False, 0, 0.0, 1.0
-        self.lat, self.lat_min = 0.0, float('inf')
+        self.lat, self.lat_min, self.floor_t = 0.0, float('inf'), 0.0
         self.sent = self.ok = self.errors = self.throttled = 0
 
     def free(self, now: float) -> int:
@@ -169,12 +169,15 @@ class _Endpoint:
         if now < self.paused_until: return 0
         return (1 if self.probing else int(self.limit)) - self.active
 
-# %% ../nbs/02_client.ipynb #68e828c6
-def _succeeded(self: _Endpoint, lat: float):
+# %% ../nbs/02_client.ipynb #28e85deb
+def _succeeded(self: _Endpoint, lat: float, now: float = 0.0):
     self.ok += 1; self.fails = 0; self.fail_rate *= 0.9; self.probing = False; self.cooldown = 1.0
     self.lat = lat if not self.lat else 0.9 * self.lat + 0.1 * lat
-    self.lat_min = min(self.lat, self.lat_min * 1.002)   # the floor forgets slowly: answers may get longer
-    if self.limit < self.most and 2 * self.active >= self.limit and self.lat <= 2 * self.lat_min + 0.01:
+    if now - self.floor_t > 1.0:   # once a second the floor forgets a little (answers may get longer): x2 per minute
+        self.lat_min *= 2 ** ((now - self.floor_t) / 60) if self.floor_t else 1.0
+        self.floor_t = now
+    if self.lat < self.lat_min: self.lat_min = self.lat
+    if self.limit < self.most and 2 * self.active >= self.limit and self.lat <= 1.5 * self.lat_min + 0.002:
         self.limit = min(self.most, self.limit + 1)
 
 def _throttled(self: _Endpoint, now: float, retry_after: Optional[float]):
@@ -298,7 +301,7 @@ async def _attempt(self, session, url: str, data: bytes, kind: str):
     if status >= 500 or status in _RETRY_STATUS: return ('fail', status, reason, None)
     return ('fatal', status, reason, None)
 
-# %% ../nbs/02_client.ipynb #c80700d1
+# %% ../nbs/02_client.ipynb #34de526f
 def _backoff(self, attempt: int) -> float:
     "Exponential back-off with jitter: uniform in [d/2, d], d = backoff·2^(attempt-1) capped at max_backoff."
     d = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
@@ -319,7 +322,7 @@ async def _send(self, live, kind: str, body: dict) -> Reply:
         except BaseException: pool.release(ep); raise
         now = loop.time()
         if verdict == 'ok':
-            ep.succeeded(now - t0); pool.release(ep)
+            ep.succeeded(now - t0, now); pool.release(ep)
             return Reply(out[0], out[1], out[2], out[3], now - t_start, n, 200, None, False)
         if verdict == 'throttle': ep.throttled_by(now, ra)
         elif verdict == 'fail': ep.failed(now, multi)
