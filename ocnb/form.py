@@ -83,12 +83,12 @@ def form_code(models: list[dict], datasets, kwargs: dict) -> str:
     head = 'import os, ocnb' if n else 'import ocnb'
     return f"{head}\nresult = ocnb.evaluate(\n    {ms},\n    {datasets!r}{kw})\nresult"
 
-# %% ../nbs/10_form.ipynb #d91456e4
+# %% ../nbs/10_form.ipynb #e165d591
 class LiveScores:
     "Running per-(model, dataset) counts and scores, fed reply by reply."
     def __init__(self, models, totals: dict):
         self.models, self.totals = list(models), dict(totals)   # totals: dataset -> requests per model
-        self._lock, self._c = threading.Lock(), {}
+        self._lock, self._c, self._lat, self._tok, self._t0 = threading.Lock(), {}, {}, {}, time.monotonic()
 
     def add(self, model: str, subset, j: int, reply):
         "Count `reply` (row `j` of `subset`, a pipeline `Subset`) for `model`."
@@ -96,9 +96,11 @@ class LiveScores:
         if reply.error is None and ds.metric.score is not None:
             s = float(ds.metric(ds.extractor(reply.text or ''), subset.golds[j]))
         with self._lock:
-            c = self._c.setdefault((model, ds.name), [0, 0, 0.0, 0])   # done, errors, score sum, scored
+            c = self._c.setdefault((model, ds.name), [0, 0, 0.0, 0, True])   # done, errors, score sum, scored, all 0/1
             c[0] += 1; c[1] += reply.error is not None
-            if s is not None: c[2] += s; c[3] += 1
+            if s is not None: c[2] += s; c[3] += 1; c[4] = c[4] and s in (0.0, 1.0)
+            if reply.error is None and reply.latency_s is not None: self._lat.setdefault(model, []).append(reply.latency_s)
+            self._tok[model] = self._tok.get(model, 0) + (reply.completion_tokens or 0)
 
     def done(self, dataset: str) -> int:
         "Replies so far for `dataset`, over all models."
@@ -112,12 +114,34 @@ class LiveScores:
             for d, tot in self.totals.items():
                 r = {'dataset': d}
                 for m in self.models:
-                    done, err, ssum, n = self._c.get((m, d), [0, 0, 0.0, 0])
-                    r[m] = f"{100 * ssum / n:.1f}" if n else '–'
+                    done, err, ssum, n, binary = self._c.get((m, d), [0, 0, 0.0, 0, True])
+                    r[m] = _running(ssum, n, binary)
                     r[f'{m} done'] = f'{done}/{tot}'
                 r['errors'] = sum(self._c.get((m, d), [0, 0])[1] for m in self.models)
                 rows.append(r)
         return pd.DataFrame(rows)
+
+    def speed(self) -> 'pd.DataFrame':
+        "One row per model: replies, errors, requests/s since the start, latency p50/p95 (s), completion tokens."
+        import numpy as np, pandas as pd
+        el, rows = max(time.monotonic() - self._t0, 1e-9), []
+        with self._lock:
+            for m in self.models:
+                done = sum(v[0] for (mm, _), v in self._c.items() if mm == m)
+                lat = np.array(self._lat.get(m, []))
+                rows.append({'model': m, 'replies': done, 'errors': sum(v[1] for (mm, _), v in self._c.items() if mm == m),
+                             'req/s': round(done / el, 1), 'p50 s': round(float(np.median(lat)), 3) if len(lat) else None,
+                             'p95 s': round(float(np.quantile(lat, 0.95)), 3) if len(lat) else None,
+                             'tokens': self._tok.get(m, 0)})
+        return pd.DataFrame(rows)
+
+def _running(ssum: float, n: int, binary: bool) -> str:
+    "A running score as text: mean, and its 95% Wilson interval when every score is 0 or 1."
+    if not n: return '–'
+    if not binary: return f'{100 * ssum / n:.1f}'
+    from ocnb.metrics import wilson_interval
+    lo, hi = wilson_interval(round(ssum), n)
+    return f'{100 * ssum / n:.1f} ({lo:.0f}–{hi:.0f})'
 
 # %% ../nbs/10_form.ipynb #d571decd
 class ModelRow:
@@ -276,7 +300,7 @@ class EvalForm:
         except ConfigError as e: src = f'# the form is not complete yet: {e}'
         self.code_view.value = f"<pre style='background:#f6f6f6;padding:6px'>{html.escape(src)}</pre>"
 
-# %% ../nbs/10_form.ipynb #bc9cb6aa
+# %% ../nbs/10_form.ipynb #c79f3c72
 def _start(self: EvalForm):
     from ocnb.pipeline import plan_subsets
     models, datasets, kw = self.args()
@@ -300,8 +324,9 @@ def _update(self: EvalForm, final: bool = False):
     for d, b in self._bar.items():
         b.value = self.live.done(d); self._bar_text[d].value = f'&nbsp;{b.value}/{b.max}'
         if final: b.bar_style = 'success' if b.value == b.max else 'warning'
-    cap = 'live scores (mean over replies so far)' if not final else 'scores as replies arrived'
-    self.table.value = f'<p><i>{cap}</i></p>' + self.live.frame().to_html(index=False)
+    cap = 'live scores (mean over replies so far, 95% interval)' if not final else 'scores as replies arrived'
+    self.table.value = (f'<p><i>{cap}</i></p>' + self.live.frame().to_html(index=False) +
+                        '<p><i>pace</i></p>' + self.live.speed().to_html(index=False, na_rep='–'))
 
 def run(self: EvalForm, wait: bool = True):
     "Run the evaluation the form describes (in a background thread); with `wait`, return the `EvalResult`."
