@@ -29,9 +29,11 @@ def cpu_s():
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
 
-def run_ocnb(url, n, conc):
+def run_ocnb(url, n, conc, warm=False):
     import pandas  # noqa: F401  a notebook session has it loaded; import cost is measured by bench/memory.py
-    from ocnb.pipeline import evaluate
+    from ocnb.pipeline import evaluate, plan_subsets
+    if warm:   # the data files already read in this session (a second model, a re-run with other settings)
+        for d, l in workload(n): plan_subsets(d, l)
     model = {'path': 'test-model', 'openai_api_base': url}
     wl = workload(n)
     t0, c0 = time.perf_counter(), cpu_s()
@@ -67,13 +69,13 @@ def main():
     a = ap.parse_args()
     if a.child:
         c = int(a.conc)
-        r = run_raw(a.url, a.n, c) if a.child == 'raw' else run_ocnb(a.url, a.n, None if c == 0 else c)
+        r = run_raw(a.url, a.n, c) if a.child == 'raw' else run_ocnb(a.url, a.n, None if c == 0 else c, warm=a.child == 'ocnb-warm')
         print(json.dumps(r)); return
     concs = [int(c) for c in a.conc.split(',')]
     rows = []
     for lat in [float(x) for x in a.latencies.split(',')]:
         with serve('--latency', lat, '--answer', 'A') as srv:
-            cases = [(k, c) for c in concs for k in ('raw', 'ocnb')] + [('ocnb', 0)]
+            cases = [(k, c) for c in concs for k in ('raw', 'ocnb', 'ocnb-warm')] + [('ocnb', 0)]
             got = {case: [] for case in cases}
             for _ in range(a.rounds):
                 for case in cases: got[case].append(measure(case[0], srv.base_url, a.n, case[1]))
@@ -83,10 +85,11 @@ def main():
             paired = statistics.median(b['wall'] / x['wall'] for b, x in zip(got[base], got[(k, c)]))
             rows.append((lat, k, c or 'default', m['n'], m['wall'], m['n'] / m['wall'], med[base]['wall'] / m['wall'], paired,
                          1000 * m['cpu'] / m['n'], m['errors']))
-    print(f"{'latency':>7} {'client':>6} {'conc':>7} {'n':>6} {'wall s':>8} {'req/s':>8} {'vs raw':>7} {'paired':>7} {'CPU ms/sample':>13} {'errors':>6}")
-    for r in rows: print(f'{r[0]:>7} {r[1]:>6} {r[2]!s:>7} {r[3]:>6.0f} {r[4]:>8.2f} {r[5]:>8.0f} {r[6]:>7.2f} {r[7]:>7.2f} {r[8]:>13.3f} {r[9]:>6.0f}')
+    print(f"{'latency':>7} {'client':>9} {'conc':>7} {'n':>6} {'wall s':>8} {'req/s':>8} {'vs raw':>7} {'paired':>7} {'CPU ms/sample':>13} {'errors':>6}")
+    for r in rows: print(f'{r[0]:>7} {r[1]:>9} {r[2]!s:>7} {r[3]:>6.0f} {r[4]:>8.2f} {r[5]:>8.0f} {r[6]:>7.2f} {r[7]:>7.2f} {r[8]:>13.3f} {r[9]:>6.0f}')
     print("\n'vs raw' = raw aiohttp's median wall / this median wall at the same concurrency ('default' compares with raw")
     print("aiohttp at 64); 'paired' = median over rounds of the same ratio within one round (less sensitive to drifting load).")
+    print("'ocnb-warm': the data files were already read in that process (what a second run in a notebook session sees).")
     print('Goals (issue 3): at 0.2 s ocnb ≥ 0.95 (64) and ≥ 0.9 (256); default ≥ 0.8; at 0 s ≥ 0.8 and < 1 ms CPU/sample.')
 
 if __name__ == '__main__': main()
