@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['DEFAULT_ANSWER', 'FAULT_KINDS', 'prompt_of', 'body_key', 'fixed_responder', 'echo_responder', 'completion_json',
-           'error_json', 'Faults', 'TestServer', 'server_from_args', 'main']
+           'error_json', 'Faults', 'TestServer', 'run_in_thread', 'server_from_args', 'main']
 
 # %% ../nbs/01_testing.ipynb #89bfd6e0
 import argparse, asyncio, hashlib, itertools, json, socket, struct, sys, threading, time
@@ -290,6 +290,17 @@ def _stop(self: TestServer):
 TestServer._start_site, TestServer.start, TestServer.stop = _start_site, _start, _stop
 TestServer.__enter__ = lambda self: self.start()
 TestServer.__exit__ = lambda self, *exc: self.stop()
+
+# %% ../nbs/01_testing.ipynb #f82a9be5
+def run_in_thread(coro):
+    "Run `coro` to completion on a fresh event loop in a worker thread; return its result or raise its exception."
+    out = {}
+    def work():
+        try: out['value'] = asyncio.run(coro)
+        except BaseException as e: out['error'] = e
+    t = threading.Thread(target=work, daemon=True); t.start(); t.join()
+    if 'error' in out: raise out['error']
+    return out['value']
 
 # %% ../nbs/01_testing.ipynb #f451c773
 def _parser():
