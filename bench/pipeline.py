@@ -30,7 +30,8 @@ def cpu_s():
     return r.ru_utime + r.ru_stime
 
 def run_ocnb(url, n, conc, warm=False):
-    import pandas  # noqa: F401  a notebook session has it loaded; import cost is measured by bench/memory.py
+    import pandas, aiohttp  # noqa: F401  a notebook session has them loaded (ocnb.client imports aiohttp on first use);
+                            # import cost is measured by bench/memory.py
     from ocnb.pipeline import evaluate, plan_subsets
     if warm:   # the data files already read in this session (a second model, a re-run with other settings)
         for d, l in workload(n): plan_subsets(d, l)
