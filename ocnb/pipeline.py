@@ -282,7 +282,7 @@ def evaluate(models, datasets, *, limit=None, work_dir=None, data_dir=None, conc
     return run_sync(aevaluate(models, datasets, limit=limit, work_dir=work_dir, data_dir=data_dir, concurrency=concurrency,
                               reuse=reuse, progress=progress, on_reply=on_reply, **generation))
 
-# %% ../nbs/08_pipeline.ipynb #d2e46c1e
+# %% ../nbs/08_pipeline.ipynb #2ed4dc7a
 SAMPLE_COLUMNS = ('model', 'dataset', 'subset', 'sample_id', 'prompt', 'response', 'prediction', 'gold', 'correct', 'score',
                   'latency_s', 'prompt_tokens', 'completion_tokens', 'error', 'attempts', 'http_status', 'finish_reason',
                   'truncated', 'cached')
@@ -309,12 +309,12 @@ def part_scores(p: Part) -> list[dict]:
            [dict(row, metric=x, score=v, ci_low=None, ci_high=None) for x, v in extra.items()]
 
 def write_predictions(cols: dict, path: Path):
-    "One JSON line per sample of a part (the model is the folder name)."
+    "One JSON line per sample of a part (the model is the folder name); the columns hold plain Python values."
     path.parent.mkdir(parents=True, exist_ok=True)
     names = [c for c in cols if c != 'model']
+    dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     with open(path, 'w', encoding='utf-8') as f:
-        for i in range(len(cols['sample_id'])):
-            f.write(json.dumps({c: _native(cols[c][i]) for c in names}, ensure_ascii=False) + '\n')
+        f.writelines(dumps(dict(zip(names, row))) + '\n' for row in zip(*(cols[c] for c in names)))
 
 def collect(parts: list[Part], models: list[str]) -> EvalResult:
     "The `EvalResult` of scored parts."
