@@ -11,7 +11,7 @@ from .pipeline import EvalResult
 __all__ = ['dataset_scores', 'category_scores', 'mcnemar_exact', 'paired_bootstrap', 'compare', 'plot_scores', 'plot_latency',
            'plot_tokens', 'plot_compare', 'plot_result']
 
-# %% ../nbs/11_analysis.ipynb #6097cc42
+# %% ../nbs/11_analysis.ipynb #b03b8493
 def _category(name: str) -> str:
     from ocnb.datasets import get_dataset
     try: return get_dataset(name).category
@@ -19,7 +19,7 @@ def _category(name: str) -> str:
 
 def dataset_scores(scores) -> 'pd.DataFrame':
     "One row per model × dataset: naive mean over subsets, a combined 95% CI, n, and the dataset's category."
-    import numpy as np, pandas as pd
+    import numpy as np
     s = scores.assign(half=(scores.ci_high - scores.ci_low) / 2)
     g = s.groupby(['model', 'dataset'], sort=False)
     out = g.agg(metric=('metric', 'first'), score=('score', 'mean'), n=('n', 'sum'), n_errors=('n_errors', 'sum'),
@@ -57,10 +57,9 @@ def paired_bootstrap(diffs_by_subset, n_boot: int = 2000, seed: int = 0, level: 
     a = (1 - level) / 2
     return float(np.quantile(boots, a)), float(np.quantile(boots, 1 - a))
 
-# %% ../nbs/11_analysis.ipynb #3bc577bb
+# %% ../nbs/11_analysis.ipynb #95567e9b
 def _pairs(samples, a: str, b: str):
     "Rows of the items both `a` and `b` answered without error and with a per-item score."
-    import pandas as pd
     key = ['dataset', 'subset', 'sample_id']
     ok = samples[samples.error.isna() & samples.score.notna()]
     A, B = (ok[ok.model == m].set_index(key)[['score']] for m in (a, b))

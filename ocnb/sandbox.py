@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['SANDBOX_UID_BASE', 'humaneval_pass1', 'mbpp_score', 'Outcome', 'sandbox_python', 'run_program', 'run_programs',
-           'humaneval_program', 'humaneval_metric', 'mbpp_program', 'mbpp_metric']
+           'humaneval_program', 'program_metric', 'humaneval_metric', 'mbpp_program', 'mbpp_metric']
 
 # %% ../nbs/05a_sandbox.ipynb #4ffa18e3
 import os, re, secrets, shutil, signal, stat, subprocess, sys, tempfile, time
@@ -237,33 +237,29 @@ def humaneval_program(problem: dict, completion: str) -> str:
     body = completion if _defines(completion, entry) else _indent_body(completion)
     return problem['prompt'] + body + '\n' + problem['test'] + '\n' + f'check({entry})\n'
 
-# %% ../nbs/05a_sandbox.ipynb #6a4c76cf
-def _humaneval_batch(completions, problems, **kw):
-    outs = run_programs([humaneval_program(p, c) for c, p in zip(completions, problems)], **kw)
-    return [float(o.passed) for o in outs], {}
+# %% ../nbs/05a_sandbox.ipynb #48a4bc78
+def program_metric(name: str, program, limits: dict, counts: bool = False) -> Metric:
+    "A `Metric` named `name` that runs `program(pred, gold)` in the sandbox; batches run in parallel; `counts` adds status counts."
+    one = {k: v for k, v in limits.items() if k != 'workers'}
+    def batch(preds, golds):
+        outs = run_programs([program(p, g) for p, g in zip(preds, golds)], **limits)
+        extra = {k: sum(o.status == k for o in outs) for k in ('pass', 'timeout', 'failed', 'wrong_answer')} if counts else {}
+        return [float(o.passed) for o in outs], extra
+    return Metric(name, lambda p, g: float(run_program(program(p, g), **one).passed), batch=batch)
 
 def humaneval_metric(**limits) -> Metric:
     "`humaneval_pass@1` over (completion, problem) pairs; `limits` go to `run_program`/`run_programs`."
-    one = {k: v for k, v in limits.items() if k != 'workers'}
-    return Metric('humaneval_pass@1', lambda c, p: float(run_program(humaneval_program(p, c), **one).passed),
-                  batch=lambda cs, ps: _humaneval_batch(cs, ps, **limits))
+    return program_metric('humaneval_pass@1', lambda c, p: humaneval_program(p, c), limits)
 
 humaneval_pass1 = humaneval_metric()
 
-# %% ../nbs/05a_sandbox.ipynb #67bd2145
+# %% ../nbs/05a_sandbox.ipynb #2687fe5c
 def mbpp_program(code: str, tests) -> str:
     "The program OpenCompass runs for MBPP: the code, then the test asserts (a list or one string)."
     return code + '\n' + (tests if isinstance(tests, str) else '\n'.join(tests)) + '\n'
 
-def _mbpp_batch(codes, tests, **kw):
-    outs = run_programs([mbpp_program(c, t) for c, t in zip(codes, tests)], **kw)
-    counts = {k: sum(o.status == k for o in outs) for k in ('pass', 'timeout', 'failed', 'wrong_answer')}
-    return [float(o.passed) for o in outs], counts
-
 def mbpp_metric(**limits) -> Metric:
     "MBPP `score` over (code, tests) pairs with the status counts as extra values; `limits` go to `run_programs`."
-    one = {k: v for k, v in limits.items() if k != 'workers'}
-    return Metric('score', lambda c, t: float(run_program(mbpp_program(c, t), **one).passed),
-                  batch=lambda cs, ts: _mbpp_batch(cs, ts, **limits))
+    return program_metric('score', mbpp_program, limits, counts=True)
 
 mbpp_score = mbpp_metric()
