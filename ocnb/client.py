@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['DEFAULT_CONCURRENCY', 'MAX_CONCURRENCY', 'Reply', 'run_sync', 'EndpointError', 'list_models', 'check_endpoint',
-           'request_key', 'ReplyCache', 'Client']
+           'gc_paused', 'encode_body', 'request_key', 'ReplyCache', 'Client']
 
-# %% ../nbs/02_client.ipynb #5bcef1f2
-import asyncio, hashlib, json, os, random, threading
+# %% ../nbs/02_client.ipynb #4e178946
+import asyncio, gc, hashlib, json, os, random, threading
+from contextlib import contextmanager
 from collections import deque
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -109,11 +110,31 @@ def check_endpoint(base_url: str, api_key: Optional[str] = None, timeout: float 
     if model and model not in ids: raise EndpointError(f'{url} does not serve {model!r} (it serves {", ".join(ids[:5])}) — fix the model name')
     return ids
 
-# %% ../nbs/02_client.ipynb #514a5ef5
-def request_key(kind: str, body: dict) -> str:
-    "Cache key of a request: sha256 of endpoint kind, model and canonical JSON body."
-    canon = json.dumps(body, sort_keys=True, separators=(',', ':'), ensure_ascii=False)
-    return hashlib.sha256(f'{kind}\n{body.get("model", "")}\n{canon}'.encode()).hexdigest()
+# %% ../nbs/02_client.ipynb #6405a49a
+_gc_lock, _gc_state = threading.Lock(), {'depth': 0, 'was_on': True}
+
+@contextmanager
+def gc_paused():
+    "Pause Python's cyclic garbage collector for the block; nested and concurrent blocks share one pause."
+    with _gc_lock:
+        if _gc_state['depth'] == 0: _gc_state['was_on'] = gc.isenabled(); gc.disable()
+        _gc_state['depth'] += 1
+    try: yield
+    finally:
+        with _gc_lock:
+            _gc_state['depth'] -= 1
+            if _gc_state['depth'] == 0 and _gc_state['was_on']: gc.enable()
+
+# %% ../nbs/02_client.ipynb #1ab55275
+def encode_body(body: dict) -> bytes:
+    "The JSON bytes sent for a request `body`."
+    return json.dumps(body).encode()
+
+def request_key(kind: str, body) -> str:
+    "Cache key of a request: sha256 of the endpoint kind and the JSON bytes sent (`body`: a dict, or its `encode_body` bytes)."
+    h = hashlib.sha256(kind.encode() + b'\n')
+    h.update(body if isinstance(body, bytes) else encode_body(body))
+    return h.hexdigest()
 
 # %% ../nbs/02_client.ipynb #25bfdfd7
 _STORED = ('text', 'finish_reason', 'prompt_tokens', 'completion_tokens')
@@ -301,21 +322,23 @@ async def _attempt(self, session, url: str, data: bytes, kind: str):
     if status >= 500 or status in _RETRY_STATUS: return ('fail', status, reason, None)
     return ('fatal', status, reason, None)
 
-# %% ../nbs/02_client.ipynb #34de526f
+# %% ../nbs/02_client.ipynb #636e61c2
 def _backoff(self, attempt: int) -> float:
     "Exponential back-off with jitter: uniform in [d/2, d], d = backoff·2^(attempt-1) capped at max_backoff."
     d = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
     return d * (0.5 + 0.5 * random.random())
 
-async def _send(self, live, kind: str, body: dict) -> Reply:
-    "Send one request, retrying on another replica when there is one, until it succeeds or attempts run out."
+async def _send(self, live, kind: str, body: dict, data: Optional[bytes] = None) -> Reply:
+    "Send one request (`data`: its `encode_body` bytes, if made already), retrying on another replica when there is one, until it succeeds or attempts run out."
     loop, pool, multi = live.loop, live.pool, len(self._eps) > 1
-    avoid, n, data = None, 0, None
+    avoid, n, t_start = None, 0, None
     while True:
         n += 1
         ep = await pool.acquire(avoid)
         try:
-            if data is None: data, t_start = json.dumps(body).encode(), loop.time()   # once, when a slot is free
+            if t_start is None:
+                t_start = loop.time()
+                if data is None: data = encode_body(body)   # once, when a slot is free
             if self._bucket: await self._bucket.take(loop)
             t0 = loop.time(); ep.sent += 1
             verdict, status, out, ra = await self._attempt(live.session, ep.urls[kind], data, kind)
@@ -417,16 +440,17 @@ async def _leave(self: Client, live: _Live):
 
 Client._enter, Client._leave = _enter, _leave
 
-# %% ../nbs/02_client.ipynb #de55bcf7
+# %% ../nbs/02_client.ipynb #ceffd4bf
 async def _generate(self: Client, bodies, on_reply=None) -> list:
     "Send `bodies` (chat: `messages`, completions: `prompt`); the `Reply`s in input order. `on_reply(i, reply)` as each ends."
     bodies = list(bodies)
     replies, jobs, groups, cache = [None] * len(bodies), [], {}, self.cache
     kinds = [_kind_of(b) for b in bodies]
     for i, (b, kind) in enumerate(zip(bodies, kinds)):
-        key = None
+        key = data = None
         if cache is not None:
-            key = request_key(kind, b)
+            data = encode_body(b)   # hashed for the key now, sent as it is later
+            key = request_key(kind, data)
             hit = cache.get(key)
             if hit is not None:
                 replies[i] = hit
@@ -434,17 +458,18 @@ async def _generate(self: Client, bodies, on_reply=None) -> list:
                 continue
             if key in groups: groups[key].append(i); continue   # same request twice: send it once
             groups[key] = [i]
-        jobs.append((i, kind, b, key))
+        jobs.append((i, kind, b, data, key))
     if not jobs: return replies
     live = await self._enter()
-    try: await _run_jobs(self, live, jobs, groups, replies, on_reply)
+    try:
+        with gc_paused(): await _run_jobs(self, live, jobs, groups, replies, on_reply)
     finally: await self._leave(live)
     return replies
 
 async def _run_jobs(self: Client, live, jobs, groups, replies, on_reply):
     cache = self.cache
-    async def job(i, kind, b, key):
-        r = await self._send(live, kind, b)
+    async def job(i, kind, b, data, key):
+        r = await self._send(live, kind, b, data)
         if key is not None and r.error is None: cache.put(key, r)
         replies[i] = r
         if on_reply: on_reply(i, r)
