@@ -9,8 +9,9 @@ __all__ = ['first_option', 'option_letters', 'last_boxed', 'normalize_number', '
            'lambada_answer', 'first_line', 'lcsts_summary', 'humaneval_code', 'mbpp_code', 'gaokao_single_choice',
            'gaokao_multi_choice', 'gaokao_multi_question', 'gaokao_five_of_seven']
 
-# %% ../nbs/04_extract.ipynb #1592db06
+# %% ../nbs/04_extract.ipynb #7e34b3ca
 import re
+from functools import lru_cache
 
 # %% ../nbs/04_extract.ipynb #7ee4431c
 _DECOR_L = r'[\s(\[（【*"\'`]*'  # markdown bold, brackets, quotes that may wrap a letter
@@ -19,7 +20,7 @@ _AFTER = r'(?![A-Za-z0-9])'      # the letter is not the start of a word ("As", 
 
 def _opt_class(options): return '[' + re.escape(''.join(options)) + ']'
 
-# %% ../nbs/04_extract.ipynb #445c7b32
+# %% ../nbs/04_extract.ipynb #26d89d9c
 _ANSWER_CUES = [  # phrases that announce the chosen option; the letter follows them
     r'(?i:answer\s*(?:is|:|：|would be|should be|will be)|answer\s+option\s+is|correct\s+(?:answer|option|choice)(?:\s+is)?'
     r'|best\s+(?:answer|option|choice)(?:\s+is)?|final\s+answer(?:\s+is)?|the\s+option\s+is|i\s+(?:choose|select|pick)'
@@ -35,28 +36,35 @@ _LETTER_CUES = [  # the letter comes first and a phrase after it says it is righ
 
 _CONCLUSION = r'(?i:\b(?:so|thus|therefore|hence|finally))\W{0,3}\s*(?i:option\s+|choice\s+)?'  # "So B." ends a chain of thought
 
+@lru_cache(maxsize=64)
+def _cue_patterns(options: str) -> tuple:
+    "The compiled answer-statement patterns for one set of option letters (built once per set, not per response)."
+    o = _opt_class(options)
+    return ((re.compile(f'{_CONCLUSION}{_DECOR_L}({o}){_DECOR_R}\\s*(?:[.。!！]|$)'),)
+            + tuple(re.compile(f'(?:{cue}){_DECOR_L}({o}){_AFTER}') for cue in _ANSWER_CUES)
+            + tuple(re.compile(f'(?<![A-Za-z0-9])({o}){_DECOR_R}\\s*(?:{cue})') for cue in _LETTER_CUES))
+
 def _cue_matches(text, options):
     "Positions and letters of every explicit answer statement, in text order."
-    o, hits = _opt_class(options), []
-    for m in re.finditer(f'{_CONCLUSION}{_DECOR_L}({o}){_DECOR_R}\\s*(?:[.。!！]|$)', text): hits.append((m.start(1), m.group(1)))
-    for cue in _ANSWER_CUES:
-        for m in re.finditer(f'(?:{cue}){_DECOR_L}({o}){_AFTER}', text): hits.append((m.start(1), m.group(1)))
-    for cue in _LETTER_CUES:
-        for m in re.finditer(f'(?<![A-Za-z0-9])({o}){_DECOR_R}\\s*(?:{cue})', text): hits.append((m.start(1), m.group(1)))
-    return sorted(hits)
+    return sorted((m.start(1), m.group(1)) for p in _cue_patterns(''.join(options)) for m in p.finditer(text))
 
-# %% ../nbs/04_extract.ipynb #0e481096
+# %% ../nbs/04_extract.ipynb #46516e83
+@lru_cache(maxsize=64)
+def _letter_patterns(options: str) -> tuple:
+    "The compiled bare-option and standalone-letter patterns for one set of option letters."
+    o = _opt_class(options)
+    return (re.compile(f'\\s*{_DECOR_L}({o}){_DECOR_R}\\s*(?:$|[.:：、,，)）]|\\s+[-–—]\\s)'),
+            re.compile(f'(?<![A-Za-z0-9_\'’-])({o})(?![A-Za-z0-9_\'’-])'))
+
 def _bare_option(text, options):
     "The letter when the response is only the option, or starts with it as in `B. text`, `(B) text`, `B) text`."
-    o = _opt_class(options)
-    m = re.match(f'\\s*{_DECOR_L}({o}){_DECOR_R}\\s*(?:$|[.:：、,，)）]|\\s+[-–—]\\s)', text)
+    m = _letter_patterns(''.join(options))[0].match(text)
     return m.group(1) if m else ''
 
 def _standalone_letters(text, options):
     "Option letters that stand alone: not inside a word, and not the word `A` or `I` (`A cat`, `I think`)."
-    o = _opt_class(options)
     found = []
-    for m in re.finditer(f'(?<![A-Za-z0-9_\'’-])({o})(?![A-Za-z0-9_\'’-])', text):
+    for m in _letter_patterns(''.join(options))[1].finditer(text):
         after = text[m.end():m.end()+2]
         if m.group(1) in 'AI' and re.match(r'\s[a-z]', after) and not re.search(r'(?i)(option|choice|\()\s*$', text[:m.start()]): continue
         found.append(m.group(1))
