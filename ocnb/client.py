@@ -440,16 +440,17 @@ async def _leave(self: Client, live: _Live):
 
 Client._enter, Client._leave = _enter, _leave
 
-# %% ../nbs/02_client.ipynb #ceffd4bf
-async def _generate(self: Client, bodies, on_reply=None) -> list:
+# %% ../nbs/02_client.ipynb #43191148
+async def _generate(self: Client, bodies, on_reply=None, encoded=None) -> list:
     "Send `bodies` (chat: `messages`, completions: `prompt`); the `Reply`s in input order. `on_reply(i, reply)` as each ends."
     bodies = list(bodies)
+    if encoded is not None and len(encoded) != len(bodies): raise ValueError(f'{len(encoded)} encoded bodies for {len(bodies)} bodies')
     replies, jobs, groups, cache = [None] * len(bodies), [], {}, self.cache
     kinds = [_kind_of(b) for b in bodies]
     for i, (b, kind) in enumerate(zip(bodies, kinds)):
-        key = data = None
+        key, data = None, None if encoded is None else encoded[i]
         if cache is not None:
-            data = encode_body(b)   # hashed for the key now, sent as it is later
+            if data is None: data = encode_body(b)   # hashed for the key now, sent as it is later
             key = request_key(kind, data)
             hit = cache.get(key)
             if hit is not None:
