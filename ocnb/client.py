@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['DEFAULT_CONCURRENCY', 'MAX_CONCURRENCY', 'Reply', 'run_sync', 'EndpointError', 'list_models', 'check_endpoint',
-           'gc_paused', 'encode_body', 'request_key', 'ReplyCache', 'Client']
+           'gc_frozen', 'encode_body', 'request_key', 'ReplyCache', 'Client']
 
 # %% ../nbs/02_client.ipynb #4e178946
 import asyncio, gc, hashlib, json, os, random, threading
@@ -110,20 +110,20 @@ def check_endpoint(base_url: str, api_key: Optional[str] = None, timeout: float 
     if model and model not in ids: raise EndpointError(f'{url} does not serve {model!r} (it serves {", ".join(ids[:5])}) — fix the model name')
     return ids
 
-# %% ../nbs/02_client.ipynb #6405a49a
-_gc_lock, _gc_state = threading.Lock(), {'depth': 0, 'was_on': True}
+# %% ../nbs/02_client.ipynb #d821d4a3
+_gc_lock, _gc_depth = threading.Lock(), [0]
 
 @contextmanager
-def gc_paused():
-    "Pause Python's cyclic garbage collector for the block; nested and concurrent blocks share one pause."
+def gc_frozen():
+    "Keep Python's cyclic garbage collector off the objects that exist when the block starts; nested and concurrent blocks share one freeze."
     with _gc_lock:
-        if _gc_state['depth'] == 0: _gc_state['was_on'] = gc.isenabled(); gc.disable()
-        _gc_state['depth'] += 1
+        if _gc_depth[0] == 0: gc.freeze()
+        _gc_depth[0] += 1
     try: yield
     finally:
         with _gc_lock:
-            _gc_state['depth'] -= 1
-            if _gc_state['depth'] == 0 and _gc_state['was_on']: gc.enable()
+            _gc_depth[0] -= 1
+            if _gc_depth[0] == 0: gc.unfreeze()
 
 # %% ../nbs/02_client.ipynb #1ab55275
 def encode_body(body: dict) -> bytes:
@@ -440,7 +440,7 @@ async def _leave(self: Client, live: _Live):
 
 Client._enter, Client._leave = _enter, _leave
 
-# %% ../nbs/02_client.ipynb #43191148
+# %% ../nbs/02_client.ipynb #457a4cc4
 async def _generate(self: Client, bodies, on_reply=None, encoded=None) -> list:
     "Send `bodies` (chat: `messages`, completions: `prompt`); the `Reply`s in input order. `on_reply(i, reply)` as each ends."
     bodies = list(bodies)
@@ -463,7 +463,7 @@ async def _generate(self: Client, bodies, on_reply=None, encoded=None) -> list:
     if not jobs: return replies
     live = await self._enter()
     try:
-        with gc_paused(): await _run_jobs(self, live, jobs, groups, replies, on_reply)
+        with gc_frozen(): await _run_jobs(self, live, jobs, groups, replies, on_reply)
     finally: await self._leave(live)
     return replies
 
