@@ -3,7 +3,8 @@
 against a raw aiohttp + asyncio.Semaphore client sending the same request bodies to the same local server.
 
 Each measurement runs in a fresh child process, with its libraries imported before the clock starts (as in a
-notebook session; `bench/memory.py` measures `import ocnb`); clients alternate within each round; medians over rounds.
+notebook session; `bench/memory.py` measures `import ocnb`); clients alternate within each round, in an order
+that rotates every round; medians over rounds.
 The server (`python -m ocnb.testing`) runs in its own process. Prints wall time, requests/s, the ratio
 ocnb / raw aiohttp (speed, higher is better), and client CPU per sample.
 
@@ -78,8 +79,9 @@ def main():
         with serve('--latency', lat, '--answer', 'A') as srv:
             cases = [(k, c) for c in concs for k in ('raw', 'ocnb', 'ocnb-warm')] + [('ocnb', 0)]
             got = {case: [] for case in cases}
-            for _ in range(a.rounds):
-                for case in cases: got[case].append(measure(case[0], srv.base_url, a.n, case[1]))
+            for r in range(a.rounds):   # the order rotates every round, so no case always runs just after another
+                for case in cases[r % len(cases):] + cases[:r % len(cases)]:
+                    got[case].append(measure(case[0], srv.base_url, a.n, case[1]))
         med = {case: {k: statistics.median(r[k] for r in rs) for k in ('wall', 'cpu', 'n', 'errors')} for case, rs in got.items()}
         for (k, c), m in med.items():
             base = ('raw', c if c else 64)
