@@ -91,7 +91,7 @@ def max_tokens_for(m: ModelConfig, ds: Dataset, gen: dict) -> int:
     if gen.get('max_out_len'): return int(gen['max_out_len'])
     return min(ds.max_out_len, m.max_out_len) if m.max_out_len else ds.max_out_len
 
-# %% ../nbs/08_pipeline.ipynb #a1301462
+# %% ../nbs/08_pipeline.ipynb #c7793ff2
 _SLOT = '\x00ocnb:prompt\x00'
 
 def prompt_text(body: dict) -> str:
@@ -102,13 +102,18 @@ def encode_bodies(bodies: list) -> tuple[list, tuple | None]:
     "`encode_body` of each of a part's bodies (equal but for the prompt), and `(a, b)`: `data[a:len(data) - b]` is the prompt's JSON (None for multi-message chats)."
     if not bodies: return [], None
     b0 = bodies[0]
-    if 'prompt' in b0: slot, text = {**b0, 'prompt': _SLOT}, lambda b: b['prompt']
-    elif all(len(b['messages']) == 1 for b in bodies):
-        slot, text = {**b0, 'messages': [{**b0['messages'][0], 'content': _SLOT}]}, lambda b: b['messages'][0]['content']
-    else: return [encode_body(b) for b in bodies], None
+    if 'prompt' in b0: slot = {**b0, 'prompt': _SLOT}
+    elif all(len(b['messages']) == 1 for b in bodies): slot = {**b0, 'messages': [{**b0['messages'][0], 'content': _SLOT}]}
+    else: return [encode_body(b) for b in bodies], None   # the prompt is several strings
     head, tail = json.dumps(slot).split(json.dumps(_SLOT))
     enc = json.encoder.encode_basestring_ascii
-    return [(head + enc(text(b)) + tail).encode() for b in bodies], (len(head), len(tail))
+    return [(head + enc(prompt_text(b)) + tail).encode() for b in bodies], (len(head), len(tail))
+
+def _prompt_json(encoded: list, cut: tuple | None) -> list | None:
+    "Each prompt's JSON string, cut out of its request bytes (None when `encode_bodies` gave no cut)."
+    if cut is None: return None
+    a, b = cut
+    return [d[a:len(d) - b].decode() for d in encoded]
 
 # %% ../nbs/08_pipeline.ipynb #b6961bf7
 def score_rows(ds: Dataset, responses, golds, errors):
@@ -192,7 +197,7 @@ def write_run(res: EvalResult, run_dir: Path, config: dict, ts: str):
     cd = run_dir/'configs'; cd.mkdir(parents=True, exist_ok=True)
     (cd/f'config_{ts}.json').write_text(json.dumps(redact_config(config), indent=2, ensure_ascii=False, default=str), encoding='utf-8')
 
-# %% ../nbs/08_pipeline.ipynb #a7198474
+# %% ../nbs/08_pipeline.ipynb #72b3f0a0
 def _progress(progress):
     "A per-reply callback `tick(i, reply)`, with `add(n)` for newly planned requests and `close()`: a tqdm.auto bar, a user's `f(done, total)`, or None."
     if not progress: return None
@@ -252,8 +257,7 @@ def _part_hook(part: Part, tick, on_reply):
 async def _run_part(client: Client, part: Part, hook, run_dir: Path):
     "Send a part's requests; when all are back, score them and write its predictions file (while others are in flight)."
     part.replies = await client.generate(part.bodies, on_reply=hook, encoded=part.encoded)
-    a, b = part.cut or (0, 0)
-    prompt_json = [d[a:len(d) - b].decode() for d in part.encoded] if part.cut else None
+    prompt_json = _prompt_json(part.encoded, part.cut)
     part.encoded = None
     part.preds, part.scores, part.agg = score_rows(part.subset.ds, [r.text for r in part.replies], part.subset.golds,
                                                    [r.error for r in part.replies])
