@@ -8,7 +8,7 @@ none is lost, no answered request is sent twice, and the answers equal a fault-f
 import argparse, asyncio, collections, json, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import serve, chat_bodies, table
+from common import serve, chat_bodies
 from ocnb.client import Client
 
 def run(url, bodies, **kw):

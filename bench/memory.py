@@ -4,7 +4,7 @@
     python bench/memory.py              # full MMLU against a local zero-latency test server
     python bench/memory.py --limit 50   # a smaller run
 Prints the peak RSS of the evaluating process (goal: < 600 MB) and the import time (goal: < 1 s)."""
-import argparse, json, os, resource, subprocess, sys, tempfile, time
+import argparse, json, resource, subprocess, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 import pipeline  # noqa: E402,F401  (sets the data-dir default)

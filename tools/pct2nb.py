@@ -2,7 +2,7 @@
 """Convert a percent-format .py file into an .ipynb (a dev helper for editing notebooks as text).
 Cells start with '# %%' (code) or '# %% [markdown]' (markdown; each line's leading '# ' is removed).
 Usage: pct2nb.py src.py dst.ipynb"""
-import json, sys, re, hashlib
+import json, sys, hashlib
 
 def convert(text):
     cells, cur, kind = [], [], None
