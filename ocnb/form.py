@@ -300,14 +300,12 @@ class EvalForm:
         except ConfigError as e: src = f'# the form is not complete yet: {e}'
         self.code_view.value = f"<pre style='background:#f6f6f6;padding:6px'>{html.escape(src)}</pre>"
 
-# %% ../nbs/10_form.ipynb #c79f3c72
+# %% ../nbs/10_form.ipynb #7f62914a
 def _start(self: EvalForm):
-    from ocnb.pipeline import plan_subsets
+    from ocnb.pipeline import selected_counts
     models, datasets, kw = self.args()
     names = [m.get('abbr') or m['path'] for m in models]
-    plan = plan_subsets(datasets, kw.get('limit'), self.data_dir)
-    totals = {}
-    for s in plan: totals[s.ds.name] = totals.get(s.ds.name, 0) + len(s.ids)
+    totals = selected_counts(datasets, kw.get('limit'), self.data_dir)   # rows only: the run builds the prompts
     self.live = LiveScores(names, totals)
     return models, datasets, kw, totals
 

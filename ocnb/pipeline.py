@@ -16,12 +16,12 @@ from .metrics import compute, wilson_interval, bootstrap_interval
 from .report import summary_frame, format_table, markdown_table
 
 # %% auto #0
-__all__ = ['GENERATION_KEYS', 'SAMPLE_COLUMNS', 'Subset', 'plan_subset', 'plan_subsets', 'check_data', 'resolve_models',
-           'request_body', 'max_tokens_for', 'prompt_text', 'encode_bodies', 'score_rows', 'EvalResult',
-           'summary_entries', 'new_run_stamp', 'write_run', 'cache_dir_for', 'Part', 'aevaluate', 'evaluate',
-           'part_columns', 'part_scores', 'write_predictions', 'collect', 'load_samples', 'rescore']
+__all__ = ['GENERATION_KEYS', 'SAMPLE_COLUMNS', 'Subset', 'plan_subset', 'plan_subsets', 'selected_counts', 'check_data',
+           'resolve_models', 'request_body', 'max_tokens_for', 'prompt_text', 'encode_bodies', 'score_rows',
+           'EvalResult', 'summary_entries', 'new_run_stamp', 'write_run', 'cache_dir_for', 'Part', 'aevaluate',
+           'evaluate', 'part_columns', 'part_scores', 'write_predictions', 'collect', 'load_samples', 'rescore']
 
-# %% ../nbs/08_pipeline.ipynb #7b0bea22
+# %% ../nbs/08_pipeline.ipynb #471dad44
 GENERATION_KEYS = ('temperature', 'max_out_len', 'top_p', 'seed', 'stop', 'meta_template')
 
 @dataclass
@@ -49,6 +49,13 @@ def plan_subsets(datasets, limit=None, data_dir=None) -> list[Subset]:
     "Prompts and references of every selected row of every dataset subset."
     limit = check_limit(limit)
     return [plan_subset(ds, sub, limit, data_dir) for ds in resolve_datasets(datasets) for sub in ds.subset_names()]
+
+def selected_counts(datasets, limit=None, data_dir=None) -> dict:
+    "Dataset name -> how many rows `limit` selects over its subsets, without building any prompt (to size progress bars)."
+    limit, out = check_limit(limit), {}
+    for ds in resolve_datasets(datasets):
+        out[ds.name] = sum(len(select_indices(len(load_subset(ds, sub, data_dir)), limit)) for sub in ds.subset_names())
+    return out
 
 def check_data(datasets, data_dir=None):
     "Raise `DataMissing` naming the first test or few-shot file of `datasets` that is not in the data dir."
