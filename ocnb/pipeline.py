@@ -16,10 +16,11 @@ from .metrics import compute, wilson_interval, bootstrap_interval
 from .report import summary_frame, format_table, markdown_table
 
 # %% auto #0
-__all__ = ['GENERATION_KEYS', 'SAMPLE_COLUMNS', 'Subset', 'plan_subset', 'plan_subsets', 'selected_counts', 'check_data',
-           'resolve_models', 'request_body', 'max_tokens_for', 'prompt_text', 'encode_bodies', 'score_rows',
-           'EvalResult', 'summary_entries', 'new_run_stamp', 'write_run', 'cache_dir_for', 'Part', 'aevaluate',
-           'evaluate', 'part_columns', 'part_scores', 'write_predictions', 'collect', 'load_samples', 'rescore']
+__all__ = ['GENERATION_KEYS', 'SAMPLE_COLUMNS', 'SCORE_COLUMNS', 'Subset', 'plan_subset', 'plan_subsets', 'selected_counts',
+           'check_data', 'resolve_models', 'request_body', 'max_tokens_for', 'prompt_text', 'encode_bodies',
+           'score_rows', 'EvalResult', 'add_summary_entry', 'summary_entries', 'new_run_stamp', 'write_run',
+           'cache_dir_for', 'Part', 'aevaluate', 'evaluate', 'part_columns', 'score_records', 'part_scores',
+           'write_predictions', 'collect', 'load_samples', 'rescore']
 
 # %% ../nbs/08_pipeline.ipynb #471dad44
 GENERATION_KEYS = ('temperature', 'max_out_len', 'top_p', 'seed', 'stop', 'meta_template')
@@ -162,15 +163,19 @@ class EvalResult:
         cap = f"<p><b>ocnb</b>: {n} samples, {e} errors{f' — {self.work_dir}' if self.work_dir else ''}</p>"
         return cap + self.summary.to_html(index=False)
 
-# %% ../nbs/08_pipeline.ipynb #36962d4f
+# %% ../nbs/08_pipeline.ipynb #a26b8f93
+def add_summary_entry(ent: dict, ds: Dataset, abbr: str):
+    "Put subset `abbr` of `ds` into the summary entries `ent`: row name -> (version, subset abbrs, weights[, metrics])."
+    name = ds.group or abbr
+    v, subs, w = ent.get(name, (ds.version, [], None))[:3]
+    if abbr in subs: return   # already there (from another model's rows)
+    gw = ds.group_weights
+    ent[name] = (v, subs + [abbr], (w or []) + [gw[abbr]] if gw else None) + ((tuple(ds.group_metrics),) if ds.group_metrics else ())
+
 def summary_entries(subsets: list[Subset]) -> dict:
     "Summary row name -> (version, subset abbrs, weights[, metrics]) for the subsets of a run."
     ent = {}
-    for s in subsets:
-        name = s.ds.group or s.abbr
-        v, subs, w = ent.get(name, (s.ds.version, [], None))[:3]
-        gw = s.ds.group_weights
-        ent[name] = (v, subs + [s.abbr], (w or []) + [gw[s.abbr]] if gw else None) + ((tuple(s.ds.group_metrics),) if s.ds.group_metrics else ())
+    for s in subsets: add_summary_entry(ent, s.ds, s.abbr)
     return ent
 
 # %% ../nbs/08_pipeline.ipynb #6c078208
@@ -319,7 +324,7 @@ def evaluate(models, datasets, *, limit=None, work_dir=None, data_dir=None, conc
     return run_sync(aevaluate(models, datasets, limit=limit, work_dir=work_dir, data_dir=data_dir, concurrency=concurrency,
                               reuse=reuse, progress=progress, on_reply=on_reply, **generation))
 
-# %% ../nbs/08_pipeline.ipynb #2ba84992
+# %% ../nbs/08_pipeline.ipynb #a7983558
 SAMPLE_COLUMNS = ('model', 'dataset', 'subset', 'sample_id', 'prompt', 'response', 'prediction', 'gold', 'correct', 'score',
                   'latency_s', 'prompt_tokens', 'completion_tokens', 'error', 'attempts', 'http_status', 'finish_reason',
                   'truncated', 'cached')
@@ -336,14 +341,18 @@ def part_columns(p: Part) -> dict:
     cols['truncated'] = [r.finish_reason == 'length' for r in rs]
     return {c: cols[c] for c in SAMPLE_COLUMNS}
 
-def part_scores(p: Part) -> list[dict]:
-    "The tidy score rows of one scored part: its metric, then any extra values (rouge2, mbpp counts, tydiqa f1)."
-    s = p.subset
-    metric, val, k, lo, hi, extra = p.agg
-    n_err = sum(r.error is not None for r in p.replies)
-    row = dict(model=p.model.abbr, dataset=s.ds.name, subset=s.abbr, n=k, n_errors=n_err)
+SCORE_COLUMNS = ('model', 'dataset', 'subset', 'metric', 'score', 'n', 'n_errors', 'ci_low', 'ci_high')
+
+def score_records(model: str, dataset: str, subset: str, agg: tuple, n_errors: int) -> list[dict]:
+    "The tidy score rows of one subset from `score_rows`' aggregate: its metric, then any extra values (rouge2, mbpp counts, tydiqa f1)."
+    metric, val, k, lo, hi, extra = agg
+    row = dict(model=model, dataset=dataset, subset=subset, n=k, n_errors=n_errors)
     return [dict(row, metric=metric, score=val, ci_low=lo, ci_high=hi)] + \
            [dict(row, metric=x, score=v, ci_low=None, ci_high=None) for x, v in extra.items()]
+
+def part_scores(p: Part) -> list[dict]:
+    "The tidy score rows of one scored part."
+    return score_records(p.model.abbr, p.subset.ds.name, p.subset.abbr, p.agg, sum(r.error is not None for r in p.replies))
 
 def write_predictions(cols: dict, path: Path, prompt_json: list | None = None):
     "One JSON line per sample of a part (the model is the folder name); `prompt_json`: each prompt, already JSON-encoded."
@@ -363,12 +372,11 @@ def collect(parts: list[Part], models: list[str]) -> EvalResult:
         for c, v in (p.cols or part_columns(p)).items(): cols[c] += v
     # long texts stay Python strings (object dtype): no second copy of every prompt in Arrow buffers
     samples = pd.DataFrame({c: pd.Series(v, dtype=object) if c in ('prompt', 'response') else v for c, v in cols.items()})
-    scores = pd.DataFrame([r for p in parts for r in part_scores(p)],
-                          columns=['model', 'dataset', 'subset', 'metric', 'score', 'n', 'n_errors', 'ci_low', 'ci_high'])
+    scores = pd.DataFrame([r for p in parts for r in part_scores(p)], columns=list(SCORE_COLUMNS))
     ent = summary_entries([p.subset for p in parts if p.model.abbr == models[0]])
     return EvalResult(samples, scores, summary_frame(scores, ent, models), None, models, ent)
 
-# %% ../nbs/08_pipeline.ipynb #3c19b715
+# %% ../nbs/08_pipeline.ipynb #3ef4c328
 def load_samples(run_dir) -> 'pd.DataFrame':
     "The samples of a saved run, read from its predictions/<model>/<subset>.jsonl files."
     import pandas as pd
@@ -397,18 +405,11 @@ def rescore(source, *, extractors: dict | None = None, metrics: dict | None = No
         ds = ds.for_subset(next((x for x in ds.subsets if ds.subset_abbr(x) == subset), None))   # per-subset extractor/metric
         ds = replace(ds, extractor=extractors.get(name, ds.extractor), metric=metrics.get(name, ds.metric))
         golds = [x if isinstance(x, (list, dict)) else str(x) for x in g['gold']]   # answer lists, code problems stay as they are
-        preds, scores, (metric, val, n, lo, hi, extra) = score_rows(ds, g['response'].tolist(), golds, g['error'].tolist())
+        preds, scores, agg = score_rows(ds, g['response'].tolist(), golds, g['error'].tolist())
         for i, p, x in zip(g.index, preds, scores): pred_col[i], score_col[i], correct_col[i] = p, x, None if x is None else x == 1.0
-        n_err = int(g['error'].notna().sum())
-        score_rows_.append(dict(model=model, dataset=name, subset=subset, metric=metric, score=val, n=n, n_errors=n_err, ci_low=lo, ci_high=hi))
-        score_rows_ += [dict(model=model, dataset=name, subset=subset, metric=k, score=x, n=n, n_errors=n_err, ci_low=None, ci_high=None)
-                        for k, x in extra.items()]
-        row = ds.group or subset
-        v, subs, w = ent.get(row, (ds.version, [], None))[:3]
-        gw = ds.group_weights
-        if subset not in subs:
-            ent[row] = (v, subs + [subset], (w or []) + [gw[subset]] if gw else None) + ((tuple(ds.group_metrics),) if ds.group_metrics else ())
+        score_rows_ += score_records(model, name, subset, agg, int(g['error'].notna().sum()))
+        add_summary_entry(ent, ds, subset)
     samples = samples.assign(prediction=pred_col, score=score_col, correct=correct_col)
-    scores = pd.DataFrame(score_rows_, columns=['model', 'dataset', 'subset', 'metric', 'score', 'n', 'n_errors', 'ci_low', 'ci_high'])
+    scores = pd.DataFrame(score_rows_, columns=list(SCORE_COLUMNS))
     models = list(dict.fromkeys(samples['model']))
     return EvalResult(samples, scores, summary_frame(scores, ent, models), work_dir, models, ent)
