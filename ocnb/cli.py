@@ -9,7 +9,7 @@ import argparse, sys
 # %% auto #0
 __all__ = ['main']
 
-# %% ../nbs/09a_cli.ipynb #9e07813f
+# %% ../nbs/09a_cli.ipynb #77e834f1
 def _parser():
     p = argparse.ArgumentParser(prog='ocnb', description='Evaluate OpenAI-compatible endpoints on the OpenCompass benchmark suite.')
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -38,7 +38,7 @@ def main(argv=None) -> int:
             from ocnb.datasets import list_datasets
             print('\n'.join(list_datasets()))
         elif args.cmd == 'report':
-            from ocnb.task import latest_run
+            from ocnb.pipeline import latest_run
             run = latest_run(args.work_dir)
             print((run/'summary'/f'summary_{run.name}.txt').read_text(), end='')
         else:
