@@ -1,7 +1,8 @@
 """The notebook experience in a real browser: the form tutorial in JupyterLab, and the built HTML docs.
 
 Debian's Chromium (/usr/bin/chromium) is driven by Playwright's Python package; no browser is downloaded.
-Skipped, with the reason, when chromium, playwright or jupyterlab are missing.
+Skipped, with the reason, when chromium, playwright or jupyterlab are missing, except under OCNB_REQUIRE_BROWSER=1
+(set by .ci/run), where a missing piece fails the test instead: CI must never pass without having looked.
 Screenshots go to pytest's tmp dir; with OCNB_UPDATE_SCREENSHOTS=1 they also replace docs/screenshots/*.png."""
 import functools, http.server, importlib.util, os, secrets, shutil, socket, socketserver, subprocess, sys, threading, time
 import urllib.request
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 root = Path(__file__).resolve().parents[1]
-CHROMIUM = '/usr/bin/chromium'
+CHROMIUM = os.environ.get('OCNB_CHROMIUM', '/usr/bin/chromium')   # Debian's; another path only for tests
 FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
          '--disable-sync', '--no-first-run']
 
@@ -19,7 +20,12 @@ def _missing():
         if importlib.util.find_spec(mod) is None: return f'python package {mod} not installed (pip install {pip})'
     return None
 
-pytestmark = pytest.mark.skipif(_missing() is not None, reason=_missing() or '')
+REQUIRED = os.environ.get('OCNB_REQUIRE_BROWSER') == '1'
+pytestmark = pytest.mark.skipif(not REQUIRED and _missing() is not None, reason=_missing() or '')
+
+def test_browser_is_available():
+    "Under OCNB_REQUIRE_BROWSER=1 a missing browser is a failure with its reason, not a skip."
+    assert _missing() is None, _missing()
 
 def _free_port() -> int:
     with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]

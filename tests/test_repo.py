@@ -12,3 +12,34 @@ def test_readme_is_generated_from_index():
 def test_runtime_does_not_import_nbdev_or_fastcore():
     code = "import sys, ocnb, ocnb.cli; bad=[m for m in sys.modules if m.split('.')[0] in ('nbdev','fastcore','execnb')]; print(bad); assert not bad"
     subprocess.run([sys.executable, '-c', code], check=True, cwd=root)
+
+def _pytest(args, cwd, **env):
+    import os
+    e = {k: v for k, v in os.environ.items() if k not in ('OCNB_DATA_DIR', 'OCNB_REQUIRE_BROWSER')}
+    return subprocess.run([sys.executable, '-m', 'pytest', '-p', 'no:cacheprovider', *args], cwd=cwd,
+                          capture_output=True, text=True, env={**e, **env})
+
+def test_tests_stop_with_one_line_without_data(tmp_path):
+    "With no OCNB_DATA_DIR, ../shared/data or ./data, the tests stop at once and say where to get the data."
+    (tmp_path/'repo'/'tests').mkdir(parents=True)
+    (tmp_path/'repo'/'tests'/'conftest.py').write_text((root/'tests'/'conftest.py').read_text())
+    (tmp_path/'repo'/'tests'/'test_x.py').write_text('def test_x(): pass\n')
+    out = _pytest(['tests'], tmp_path/'repo')
+    assert out.returncode == 4 and 'passed' not in out.stdout, out.stdout
+    msg = [l for l in (out.stdout + out.stderr).splitlines() if 'OpenCompassData' in l]
+    assert len(msg) == 1 and 'no OCNB_DATA_DIR, ../shared/data or ./data' in msg[0] and 'unzip' in msg[0], out.stdout
+    (tmp_path/'repo'/'data').mkdir()   # ./data found: the tests run
+    assert _pytest(['tests'], tmp_path/'repo').returncode == 0
+
+def test_missing_browser_fails_under_ci():
+    "Under OCNB_REQUIRE_BROWSER=1 (set by .ci/run) a missing Chromium is a failure, not a skip."
+    args = ['tests/test_browser.py::test_browser_is_available']
+    required = _pytest(args, root, OCNB_REQUIRE_BROWSER='1', OCNB_CHROMIUM='/nonexistent/chromium')
+    assert required.returncode == 1 and '/nonexistent/chromium not found' in required.stdout, required.stdout
+    optional = _pytest(args, root, OCNB_CHROMIUM='/nonexistent/chromium')
+    assert optional.returncode == 0 and 'skipped' in optional.stdout, optional.stdout
+
+def test_ci_installs_chromium_on_its_own():
+    "Chromium is never installed in one apt command with npm (which conflicts with a Node.js from elsewhere)."
+    lines = [l for l in (root/'.ci'/'run').read_text().splitlines() if 'apt_install' in l and 'chromium' in l]
+    assert lines and all('npm' not in l.split('||')[0] for l in lines), lines
