@@ -9,7 +9,7 @@ import argparse, sys
 # %% auto #0
 __all__ = ['positive_int', 'main', 'failure_lines']
 
-# %% ../nbs/09a_cli.ipynb #28b3c2a2
+# %% ../nbs/09a_cli.ipynb #1ea81e8d
 class _Parser(argparse.ArgumentParser):
     "An ArgumentParser whose errors are one line on stderr (exit status 2), without the usage block."
     def error(self, message):
@@ -40,7 +40,7 @@ def _parser():
     return p
 
 def main(argv=None) -> int:
-    "Entry point of the `ocnb` command; returns the exit status (0 ok, 1 a score is missing because no request of it succeeded, 2 bad input)."
+    "Entry point of the `ocnb` command; returns the exit status: 0 ok, 1 a score is missing (no reply), 2 bad input."
     try: args = _parser().parse_args(argv)
     except SystemExit as e: return e.code   # a bad flag (one line on stderr already), or --help
     from ocnb.config import ConfigError
@@ -71,13 +71,13 @@ def main(argv=None) -> int:
         return 2
     return 0
 
-# %% ../nbs/09a_cli.ipynb #b1145ad4
+# %% ../nbs/09a_cli.ipynb #df532a58
 def _one_line(text, width=200) -> str:
     t = ' '.join(str(text).split())
     return t if len(t) <= width else t[:width - 3] + '...'
 
 def failure_lines(samples, models=()) -> tuple[list[str], bool]:
-    "Lines about failed requests, one per model × dataset that had any, and whether a score is missing because of them."
+    "Lines about failed requests, one per model × dataset that had any, and whether a score is missing for that."
     lines, missing = [], False
     if not len(samples) or not samples['error'].notna().any(): return lines, missing
     for (model, ds), g in samples.groupby(['model', 'dataset'], sort=False):
@@ -90,9 +90,11 @@ def failure_lines(samples, models=()) -> tuple[list[str], bool]:
         first = _one_line(g.loc[failed, 'error'].iloc[0])
         if k == n: line = f"ocnb: error: {who}: all {n} requests failed (first error: {first}); it has no score"
         else:
-            line = (f"ocnb: warning: {who}: {k} of {n} requests failed (first error: {first}); scored on the {n - k} that "
-                    "succeeded (failed requests are left out of the score, not counted as wrong)")
-            if dead.any(): line += f"; {int(dead.sum())} of its {len(dead)} subsets got no reply, so {name} has no score"
+            line = (f"ocnb: warning: {who}: {k} of {n} requests failed (first error: {first}); "
+                    f"scored on the {n - k} that succeeded "
+                    "(failed requests are left out of the score, not counted as wrong)")
+            if dead.any():
+                line += f"; {int(dead.sum())} of its {len(dead)} subsets got no reply, so {name} has no score"
         missing |= bool(dead.any())
         lines.append(line)
     return lines, missing

@@ -26,7 +26,7 @@ def close_matches(word, choices) -> str:
     if not m: m = [c for c in choices if str(c).lower() == str(word).lower()]
     return f" (did you mean {', '.join(m)}?)" if m else ''
 
-# %% ../nbs/00_config.ipynb #49058f90
+# %% ../nbs/00_config.ipynb #5a276a59
 VALUE_KINDS = {'int>0': 'a positive int', 'int': 'an int', 'num>0': 'a number > 0', 'num>=0': 'a number >= 0',
                'bool': 'true or false'}
 
@@ -47,7 +47,7 @@ def allowed(kind: str, none: bool = False) -> str:
     return w if not none else ('true, false or None' if kind == 'bool' else f'{w} or None')
 
 def check_value(key: str, v, kind: str, none: bool = False, hint: str = '', where: str = ''):
-    "`v` as `kind` (a key of `VALUE_KINDS`), numeric strings converted; else a ConfigError naming `key`, `v` and what is allowed."
+    "`v` as `kind` (a key of `VALUE_KINDS`), numeric strings converted, or a ConfigError naming key, value, what's allowed."
     if v is None and none: return None
     if kind == 'bool':
         if isinstance(v, bool): return v
@@ -73,7 +73,7 @@ def url_kind(url: str) -> str | None:
     m = _endpoint_re.search(url.strip())
     return None if not m else ('chat' if m.group(1).startswith('chat') else 'completions')
 
-# %% ../nbs/00_config.ipynb #6a7d2265
+# %% ../nbs/00_config.ipynb #bd629069
 @dataclass
 class ModelConfig:
     "One model behind an OpenAI-compatible endpoint (OpenCompass `ApiModelConfig` keys)."
@@ -94,7 +94,8 @@ class ModelConfig:
     timeout: float | None = None                 # seconds per attempt; None = client default
 
     def __post_init__(self):
-        if not self.path or not isinstance(self.path, str): raise ConfigError(f"path={self.path!r}: give the model name the server serves (see its /v1/models)")
+        if not self.path or not isinstance(self.path, str):
+            raise ConfigError(f"path={self.path!r}: give the model name the server serves (see its /v1/models)")
         for k, (kind, none, hint) in MODEL_VALUE_KINDS.items():
             setattr(self, k, check_value(k, getattr(self, k), kind, none, hint, where=f'model {self.path!r}: '))
         self._check_types()
@@ -108,9 +109,10 @@ class ModelConfig:
     def _check_types(self):
         w = f'model {self.path!r}: '
         if self.key is not None and not isinstance(self.key, str):   # the value is not shown: it may be a secret
-            raise ConfigError(f"{w}key must be a string (the API key, or 'ENV' to read $OPENAI_API_KEY), got a {type(self.key).__name__}")
+            raise ConfigError(f"{w}key must be a string (the API key, or 'ENV' to read $OPENAI_API_KEY), "
+                              f"got a {type(self.key).__name__}")
         if self.abbr is not None and (not isinstance(self.abbr, str) or not self.abbr):
-            raise ConfigError(f"{w}abbr={self.abbr!r} must be a non-empty string (the model's column in the summary) or None")
+            raise ConfigError(f"{w}abbr={self.abbr!r} must be a non-empty string (the model's summary column) or None")
         if self.meta_template is not None and not isinstance(self.meta_template, (str, dict)):
             raise ConfigError(f"{w}meta_template={self.meta_template!r} must be a string, a dict or None")
         if self.run_cfg is not None and not isinstance(self.run_cfg, dict):
@@ -135,12 +137,13 @@ def redact_key(key):
 MODEL_VALUE_KINDS = {  # key: (kind, None allowed, hint)
     'temperature': ('num>=0', False, ''), 'max_out_len': ('int>0', True, 'max tokens to generate'),
     'batch_size': ('int>0', True, ''), 'concurrency': ('int>0', True, 'requests in flight; None = adaptive'),
-    'retry': ('int>0', True, 'attempts per request, the first included'), 'timeout': ('num>0', True, 'seconds per attempt'),
+    'retry': ('int>0', True, 'attempts per request, the first included'),
+    'timeout': ('num>0', True, 'seconds per attempt'),
     'query_per_second': ('num>0', True, 'None = no rate limit'), 'max_seq_len': ('int>0', False, ''),
     'is_chat': ('bool', True, 'None: from the URL')}
 MODEL_KEYS = tuple(f.name for f in fields(ModelConfig)) + ('name', 'api_key')
 
-# %% ../nbs/00_config.ipynb #0a3c5e36
+# %% ../nbs/00_config.ipynb #c373105b
 def parse_model(m) -> ModelConfig | dict:
     "A `ModelConfig` from a URL string, a dict with OpenCompass keys, or a `ModelConfig`."
     if isinstance(m, ModelConfig): return m
@@ -153,7 +156,8 @@ def parse_model(m) -> ModelConfig | dict:
         if alias not in m: continue
         v = m.pop(alias)
         if k in m and m[k] != v:   # neither value is shown: one may be a secret
-            raise ConfigError(f"model keys {k!r} and {alias!r} are both given, with different values; give one ({alias} is another name for {k})")
+            raise ConfigError(f"model keys {k!r} and {alias!r} are both given, with different values; "
+                              f"give one ({alias} is another name for {k})")
         m[k] = v
     if 'path' not in m:   # checked now too, though ModelConfig is made once the server names the model
         for k, (kind, none, hint) in MODEL_VALUE_KINDS.items():
@@ -170,9 +174,10 @@ def parse_models(models) -> list:
     if dup: raise ConfigError(f"two models share abbr {sorted(dup)[0]!r}; give each an 'abbr'")
     return ms
 
-# %% ../nbs/00_config.ipynb #d98d4795
+# %% ../nbs/00_config.ipynb #f828b732
 _slice_re = re.compile(r'^\[\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(-?\d+)?\s*)?\]$')
-LIMIT_FORMS = "give a positive int (rows per subset), a fraction in (0, 1), or a slice like '[10:20]'; None evaluates everything"
+LIMIT_FORMS = ("give a positive int (rows per subset), a fraction in (0, 1), or a slice like '[10:20]'; "
+               "None evaluates everything")
 
 def slice_parts(s: str) -> tuple:
     "(start, stop, step) of a slice string such as '[10:20]', each an int or None."
@@ -188,7 +193,8 @@ def _check_limit_number(x, shown):
     if isinstance(x, float):
         if not math.isfinite(x): raise ConfigError(f"limit={shown!r}: {LIMIT_FORMS}")
         if 0 < x < 1: return x
-        if x > 1 and x != int(x): raise ConfigError(f"limit={shown!r}: a float limit must be a fraction in (0, 1) or a whole number")
+        if x > 1 and x != int(x):
+            raise ConfigError(f"limit={shown!r}: a float limit must be a fraction in (0, 1) or a whole number")
         x = int(x)   # 2.0 → 2; 0.0 and negative whole floats are refused below
     if x <= 0: raise ConfigError(f"limit={shown!r} selects no rows: {LIMIT_FORMS}")
     return x
@@ -201,12 +207,14 @@ def check_limit(limit):
         if _slice_re.match(s):
             a, b, c = slice_parts(s)
             if c == 0: raise ConfigError(f"limit={limit!r}: a slice step cannot be 0; {LIMIT_FORMS}")
-            if slice_always_empty(a, b, c): raise ConfigError(f"limit={limit!r} selects no rows of any subset; {LIMIT_FORMS}")
+            if slice_always_empty(a, b, c):
+                raise ConfigError(f"limit={limit!r} selects no rows of any subset; {LIMIT_FORMS}")
             return s
         x = as_number(s)
         if x is None: raise ConfigError(f"limit={limit!r} is not an int, a fraction or a slice like '[10:20]'")
         return _check_limit_number(x, limit)
-    if isinstance(limit, bool) or not isinstance(limit, numbers.Real): raise ConfigError(f"limit={limit!r}: {LIMIT_FORMS}")
+    if isinstance(limit, bool) or not isinstance(limit, numbers.Real):
+        raise ConfigError(f"limit={limit!r}: {LIMIT_FORMS}")
     return _check_limit_number(int(limit) if isinstance(limit, numbers.Integral) else float(limit), limit)
 
 def select_indices(n: int, limit) -> list[int]:
@@ -230,7 +238,7 @@ def resolve_data_dir(data_dir=None) -> Path:
     "The data directory: `data_dir`, else `$OCNB_DATA_DIR`, else `./data`."
     return Path(data_dir or os.environ.get('OCNB_DATA_DIR') or 'data').expanduser()
 
-# %% ../nbs/00_config.ipynb #68979f4e
+# %% ../nbs/00_config.ipynb #3b8d9ae3
 def _yaml_error(e) -> str:
     "A YAML parser error in one line: 'line L, column C: problem (context at line L, column C)'."
     mark, problem = getattr(e, 'problem_mark', None), getattr(e, 'problem', None)
@@ -246,37 +254,43 @@ def read_config_file(path) -> object:
     if not p.exists(): raise ConfigError(f"task config file {str(p)!r} not found")
     if not p.is_file(): raise ConfigError(f"task config {str(p)!r} is not a file; give a .yaml, .yml or .json file")
     kind = p.suffix.lower()
-    if kind not in ('.yaml', '.yml', '.json'): raise ConfigError(f"task config {str(p)!r}: use a .yaml, .yml or .json file")
+    if kind not in ('.yaml', '.yml', '.json'):
+        raise ConfigError(f"task config {str(p)!r}: use a .yaml, .yml or .json file")
     try: text = p.read_text(encoding='utf-8')
-    except UnicodeDecodeError as e: raise ConfigError(f"task config {str(p)!r} is not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"task config {str(p)!r} is not UTF-8 text (byte {e.start}); save it as UTF-8") from None
     if kind == '.json':
         try: return json.loads(text)
-        except json.JSONDecodeError as e: raise ConfigError(f"task config {str(p)!r}, line {e.lineno}, column {e.colno}: {e.msg}") from None
+        except json.JSONDecodeError as e:
+            raise ConfigError(f"task config {str(p)!r}, line {e.lineno}, column {e.colno}: {e.msg}") from None
     import yaml
     try: return yaml.safe_load(text)
     except yaml.YAMLError as e: raise ConfigError(f"task config {str(p)!r}, {_yaml_error(e)}") from None
 
-# %% ../nbs/00_config.ipynb #68bdc6d4
+# %% ../nbs/00_config.ipynb #ba35532f
 EVAL_CONFIG_KEYS = ('datasets', 'models', 'work_dir', 'limit', 'data_dir', 'concurrency', 'reuse', 'temperature', 'max_out_len', 'seed')
 EVAL_CONFIG_KINDS = {  # key: (kind, None allowed, hint), as in MODEL_VALUE_KINDS
-    'concurrency': ('int>0', True, 'requests in flight per model; None = adaptive'), 'temperature': ('num>=0', True, ''),
+    'concurrency': ('int>0', True, 'requests in flight per model; None = adaptive'),
+    'temperature': ('num>=0', True, ''),
     'max_out_len': ('int>0', True, 'max tokens to generate'), 'seed': ('int', True, '')}
 TASK_KEYS = ('eval_backend', 'eval_config')
 
 def _is_path(v) -> bool: return isinstance(v, Path) or isinstance(v, str) and bool(v.strip())
 
 def check_eval_config(ec: dict) -> dict:
-    "A copy of an `eval_config` dict with every key and value checked (numeric strings converted, unset values dropped)."
+    "A copy of an `eval_config` dict, every key and value checked (numeric strings converted, unset values dropped)."
     bad = [k for k in ec if k not in EVAL_CONFIG_KEYS]
-    if bad: raise ConfigError(f"unknown eval_config key {bad[0]!r}{close_matches(bad[0], EVAL_CONFIG_KEYS)}; allowed keys: {', '.join(EVAL_CONFIG_KEYS)}")
+    if bad: raise ConfigError(f"unknown eval_config key {bad[0]!r}{close_matches(bad[0], EVAL_CONFIG_KEYS)}; "
+                              f"allowed keys: {', '.join(EVAL_CONFIG_KEYS)}")
     for k in ('datasets', 'models'):
         if not ec.get(k): raise ConfigError(f"eval_config has no {k!r}; add a list of {k}")
     out, ds = dict(ec), ec['datasets']
     if not (isinstance(ds, str) or isinstance(ds, (list, tuple)) and all(isinstance(d, str) for d in ds)):
-        raise ConfigError(f"eval_config datasets={ds!r} must be a dataset name or a list of names (see `ocnb datasets`)")
+        raise ConfigError(f"eval_config datasets={ds!r} must be a dataset name or a list of names (see ocnb datasets)")
     parse_models(ec['models'])
     for k in ('work_dir', 'data_dir'):
-        if ec.get(k) is not None and not _is_path(ec[k]): raise ConfigError(f"eval_config {k}={ec[k]!r} must be a folder path (a string) or None")
+        if ec.get(k) is not None and not _is_path(ec[k]):
+            raise ConfigError(f"eval_config {k}={ec[k]!r} must be a folder path (a string) or None")
     r = ec.get('reuse')
     if r is not None and not isinstance(r, bool) and not _is_path(r):
         raise ConfigError(f"eval_config reuse={r!r} must be true, false or the work_dir of an earlier run")
@@ -290,7 +304,9 @@ def load_task_config(task_cfg) -> dict:
     "The `eval_config` dict of a task config given as a dict or a YAML/JSON path, checked."
     src = ''
     if isinstance(task_cfg, (str, Path)): src, task_cfg = f' {str(task_cfg)!r}', read_config_file(task_cfg)
-    if not isinstance(task_cfg, dict): raise ConfigError(f"task config{src} must be a dict with 'eval_backend' and 'eval_config', got {type(task_cfg).__name__}")
+    if not isinstance(task_cfg, dict):
+        raise ConfigError(f"task config{src} must be a dict with 'eval_backend' and 'eval_config', "
+                          f"got {type(task_cfg).__name__}")
     bad = [k for k in task_cfg if k not in TASK_KEYS]
     if bad: raise ConfigError(f"unknown task config key {bad[0]!r}{close_matches(bad[0], TASK_KEYS)}; allowed keys: {', '.join(TASK_KEYS)}")
     backend = task_cfg.get('eval_backend', 'OpenCompass')
