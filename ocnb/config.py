@@ -174,10 +174,10 @@ def parse_models(models) -> list:
     if dup: raise ConfigError(f"two models share abbr {sorted(dup)[0]!r}; give each an 'abbr'")
     return ms
 
-# %% ../nbs/00_config.ipynb #f828b732
+# %% ../nbs/00_config.ipynb #1cc9f06b
 _slice_re = re.compile(r'^\[\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(-?\d+)?\s*)?\]$')
 LIMIT_FORMS = ("give a positive int (rows per subset), a fraction in (0, 1), or a slice like '[10:20]'; "
-               "None evaluates everything")
+               "leave it out (None) to evaluate everything")
 
 def slice_parts(s: str) -> tuple:
     "(start, stop, step) of a slice string such as '[10:20]', each an int or None."
