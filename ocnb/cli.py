@@ -7,18 +7,30 @@ from __future__ import annotations
 import argparse, sys
 
 # %% auto #0
-__all__ = ['main']
+__all__ = ['positive_int', 'main', 'failure_lines']
 
-# %% ../nbs/09a_cli.ipynb #77e834f1
+# %% ../nbs/09a_cli.ipynb #1ea81e8d
+class _Parser(argparse.ArgumentParser):
+    "An ArgumentParser whose errors are one line on stderr (exit status 2), without the usage block."
+    def error(self, message):
+        self.exit(2, f'{self.prog}: error: {message} (see {self.prog} --help)\n')
+
+def positive_int(text: str) -> int:
+    "An int >= 1 from a flag's text, for argparse's `type=`."
+    try: n = int(text)
+    except ValueError: n = 0
+    if n < 1: raise argparse.ArgumentTypeError(f'{text!r} is not a positive int')
+    return n
+
 def _parser():
-    p = argparse.ArgumentParser(prog='ocnb', description='Evaluate OpenAI-compatible endpoints on the OpenCompass benchmark suite.')
+    p = _Parser(prog='ocnb', description='Evaluate OpenAI-compatible endpoints on the OpenCompass benchmark suite.')
     sub = p.add_subparsers(dest='cmd', required=True)
     e = sub.add_parser('eval', help='run a task config (YAML or JSON with eval_backend and eval_config)')
     e.add_argument('config')
     e.add_argument('--limit', help="override eval_config.limit (int, fraction, or '[a:b]')")
     e.add_argument('--work-dir', help='override eval_config.work_dir')
     e.add_argument('--data-dir', help='OpenCompass data/ folder (default: $OCNB_DATA_DIR, else ./data)')
-    e.add_argument('--concurrency', type=int, help='requests in flight per model (default: adaptive)')
+    e.add_argument('--concurrency', type=positive_int, help='requests in flight per model (default: adaptive)')
     e.add_argument('--reuse', help='answer from the reply cache of an earlier work_dir (like OpenCompass --reuse)')
     e.add_argument('--no-cache', action='store_true', help='send every request again, ignoring cached replies')
     e.add_argument('--full', action='store_true', help="print every row of OpenCompass's medium summary")
@@ -28,8 +40,9 @@ def _parser():
     return p
 
 def main(argv=None) -> int:
-    "Entry point of the `ocnb` command."
-    args = _parser().parse_args(argv)
+    "Entry point of the `ocnb` command; returns the exit status: 0 ok, 1 a score is missing (no reply), 2 bad input."
+    try: args = _parser().parse_args(argv)
+    except SystemExit as e: return e.code   # a bad flag (one line on stderr already), or --help
     from ocnb.config import ConfigError
     from ocnb.data import DataMissing
     from ocnb.client import EndpointError
@@ -50,7 +63,38 @@ def main(argv=None) -> int:
             from ocnb.report import format_table
             print(format_table(res.summary_table(full=args.full)))
             print(f'\nwork_dir: {res.work_dir}')
+            lines, missing = failure_lines(res.samples, res.models)
+            for l in lines: print(l, file=sys.stderr)
+            if missing: return 1
     except (ConfigError, DataMissing, EndpointError) as e:
         print(f'ocnb: error: {e}', file=sys.stderr)
         return 2
     return 0
+
+# %% ../nbs/09a_cli.ipynb #df532a58
+def _one_line(text, width=200) -> str:
+    t = ' '.join(str(text).split())
+    return t if len(t) <= width else t[:width - 3] + '...'
+
+def failure_lines(samples, models=()) -> tuple[list[str], bool]:
+    "Lines about failed requests, one per model × dataset that had any, and whether a score is missing for that."
+    lines, missing = [], False
+    if not len(samples) or not samples['error'].notna().any(): return lines, missing
+    for (model, ds), g in samples.groupby(['model', 'dataset'], sort=False):
+        failed = g['error'].notna()
+        k, n = int(failed.sum()), len(g)
+        if not k: continue
+        dead = failed.groupby(g['subset'], sort=False).all()   # per subset: no reply came back
+        name = dead.index[0] if len(dead) == 1 else ds
+        who = name + (f' (model {model})' if len(models) > 1 else '')
+        first = _one_line(g.loc[failed, 'error'].iloc[0])
+        if k == n: line = f"ocnb: error: {who}: all {n} requests failed (first error: {first}); it has no score"
+        else:
+            line = (f"ocnb: warning: {who}: {k} of {n} requests failed (first error: {first}); "
+                    f"scored on the {n - k} that succeeded "
+                    "(failed requests are left out of the score, not counted as wrong)")
+            if dead.any():
+                line += f"; {int(dead.sum())} of its {len(dead)} subsets got no reply, so {name} has no score"
+        missing |= bool(dead.any())
+        lines.append(line)
+    return lines, missing
