@@ -24,13 +24,13 @@ def data_file(rel: str, data_dir=None) -> Path:
     if not p.exists(): raise DataMissing(f"missing data file {p} (data dir: {root}); {DATA_HINT}")
     return p
 
-# %% ../nbs/03_data.ipynb #bba698b8
+# %% ../nbs/03_data.ipynb #3b245246
 class DataError(ConfigError):
     "A data file that is not what its format says (cut short, a row with too few cells): names the file and line."
 
-def data_error(path, line, what: str) -> DataError:
-    "A one-line `DataError`: `<path> line <n>: <what>; is the file cut short? download it again`."
-    return DataError(f"{path} line {line}: {what}; is the file cut short? download it again ({DATA_HINT})")
+def data_error(path, line, what: str, where='line') -> DataError:
+    "A one-line `DataError`: `<path> line <n>: <what>; is the file cut short? download it again` (`where`: 'record' for the n-th record)."
+    return DataError(f"{path} {where} {line}: {what}; is the file cut short? download it again ({DATA_HINT})")
 
 def read_text(path) -> str:
     "A UTF-8 file's text with universal newlines (`\\r\\n` and `\\r` read as `\\n`, as Python's text mode and OpenCompass's loaders do)."
