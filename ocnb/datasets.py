@@ -28,12 +28,11 @@ __all__ = ['DATASETS', 'MULTI', 'MMLU_SUBJECTS', 'mcq4', 'MMLU_VERSIONS', 'CEVAL
            'render_turns', 'to_messages', 'load_subset', 'load_shots', 'reference', 'extract', 'keep', 'jsonl',
            'text_lines', 'dpr_tsv', 'with_labels', 'aligned', 'prepare_arc', 'prepare_cmmlu', 'prepare_agieval',
            'agieval_subset', 'gaokao_five_letters', 'prepare_gaokao', 'gaokao_subset', 'gsm8k_reference',
-           'prepare_math', 'prepare_humaneval', 'prepare_mbpp', 'label_map', 'option_or_label', 'fixed_labels',
-           'choice', 'prepare_csqa', 'prepare_record', 'prepare_hellaswag', 'prepare_piqa', 'prepare_siqa',
-           'storycloze_rows', 'prepare_storycloze', 'prepare_strategyqa', 'prepare_winogrande', 'bbh_rows',
-           'bbh_subset', 'prepare_wsc', 'prepare_chid', 'bleu_for', 'flores_vars', 'prepare_c3', 'prepare_multirc',
-           'prepare_race', 'prepare_obqa', 'prepare_squad', 'metrics_together', 'prepare_tydiqa', 'xsum_rows',
-           'check_files', 'datasets_info']
+           'prepare_math', 'prepare_humaneval', 'prepare_mbpp', 'label_map', 'choice', 'prepare_csqa', 'prepare_record',
+           'prepare_hellaswag', 'prepare_piqa', 'prepare_siqa', 'storycloze_rows', 'prepare_storycloze',
+           'prepare_strategyqa', 'prepare_winogrande', 'bbh_rows', 'bbh_subset', 'prepare_wsc', 'prepare_chid',
+           'bleu_for', 'flores_vars', 'prepare_c3', 'prepare_multirc', 'prepare_race', 'prepare_obqa', 'prepare_squad',
+           'metrics_together', 'prepare_tydiqa', 'xsum_rows', 'check_files', 'datasets_info']
 
 # %% ../nbs/06_datasets.ipynb #a6797375
 @dataclass
@@ -390,7 +389,7 @@ register(Dataset(
     human='{question}\n{options}\n', extractor=partial(first_option, options='ABCDE'), metric=accuracy, max_out_len=1024, versions=AGIEVAL_VERSIONS,
     aliases=('AGIEval',), notes='multi-choice sets read the stated letters (option_letters), not the first run of [A-D]+'))
 
-# %% ../nbs/06_datasets.ipynb #4a9b2db2
+# %% ../nbs/06_datasets.ipynb #5360bb25
 _GK_SINGLE = '请你做一道{}选择题\n请你一步一步思考并将思考过程写在【解析】和<eoe>之间。你将从A，B，C，D中选出正确的答案，并写在【答案】和<eoa>之间。\n例如：【答案】: A <eoa>\n完整的题目回答的格式如下：\n【解析】 ... <eoe>\n【答案】 ... <eoa>\n请你严格按照上述格式作答。\n题目如下：'
 _GK_MULTI_Q = '请你做一道{}，其中包含{}个小题。\n请你一步一步思考。每一题你将从A，B，C，D中选出正确的答案，并写在【答案】和<eoa>之间。\n例如：（1）【答案】 A <eoa>\n（2）【答案】 B <eoa>\n请你严格按照上述格式作答。\n'
 GAOKAO_MCQ = {  # subject file: (type, instruction prefix, weight in the GaokaoBench group)
@@ -440,7 +439,9 @@ register(Dataset(
     file='GAOKAO-BENCH/data/Multiple-choice_Questions/{subset}.json', fmt='json', prepare=prepare_gaokao, gold='answer',
     per_subset=gaokao_subset, human='{question}', extractor=gaokao_single_choice, metric=Metric('score', exact_match),
     max_out_len=1024, aliases=('GAOKAO-BENCH',), versions=GAOKAO_VERSIONS,
-    notes='only the 14 multiple-choice subjects (OpenCompass scores the others 0); answers read after 【答案】'))
+    notes='only the 14 multiple-choice subjects (OpenCompass scores the others 0); answers read after 【答案】, where '
+    'OpenCompass reads letters anywhere (single choice: the last A-D; five-out-of-seven: the first five A-G); '
+    'a multi-question answer of the wrong length keeps the positions it gets right'))
 
 # %% ../nbs/06_datasets.ipynb #7c7633fd
 GSM8K_SHOTS = (
@@ -463,7 +464,7 @@ register(Dataset(
     extractor=gsm8k_answer, metric=gsm8k_accuracy, max_out_len=512, version='1d7fe4',
     notes="thousands separators are removed before reading the last number"))
 
-# %% ../nbs/06_datasets.ipynb #2235f909
+# %% ../nbs/06_datasets.ipynb #8687c94f
 def prepare_math(doc: dict) -> list[dict]:
     "`math.json` (`{id: {problem, level, type, solution}}`) -> rows in key order."
     return [{'id': k, 'problem': v['problem'], 'solution': v['solution'], 'type': v.get('type', '')} for k, v in doc.items()]
@@ -472,7 +473,8 @@ register(Dataset(
     name='math', abbr='math', category='Math', file='math/math.json', fmt='json', prepare=prepare_math,
     human='{problem}\nPlease reason step by step, and put your final answer within \\boxed{}.', gold='solution', gold_fn=last_boxed,
     extractor=math_answer, metric=math_accuracy, max_out_len=8192, version='51671d',
-    aliases=('MATH',), notes='equivalence adds a SymPy check to OpenCompass normalisation'))
+    aliases=('MATH',), notes='equivalence adds a SymPy check to OpenCompass normalisation: \\boxed{0.5} counts equal to '
+    '\\frac{1}{2} (OpenCompass: unequal)'))
 
 # %% ../nbs/06_datasets.ipynb #0af7d42a
 from .sandbox import humaneval_pass1, mbpp_score
@@ -505,7 +507,7 @@ register(Dataset(
     fixed_shots=MBPP_SHOTS, human='You are an expert Python programmer, and here is your task: {text} Your code should pass these tests:\n\n {test_list}  \n',
     bot='[BEGIN]\n', gold='test_list_2', extractor=mbpp_code, metric=mbpp_score, max_out_len=512, version='830460'))
 
-# %% ../nbs/06_datasets.ipynb #8dcbd302
+# %% ../nbs/06_datasets.ipynb #964d8941
 def label_map(mapping: dict, key='label', drop=()):
     "A `prepare` that maps `row[key]` (as a lower-case string) through `mapping`; rows with a label in `drop` are dropped."
     def prepare(r: dict) -> dict | None:
@@ -514,24 +516,9 @@ def label_map(mapping: dict, key='label', drop=()):
         return {**r, key: mapping[v]}
     return prepare
 
-def option_or_label(text: str, options: str = 'AB', labels: tuple = ()) -> str:
-    "The option letter a response chooses; if it names none, the letter of the fixed label it opens with ('No, ...' -> B)."
-    if got := first_option(text, options): return got
-    t = str(text or '').strip().lstrip('*"“「\'').lower()
-    for o, l in sorted(zip(options, labels), key=lambda x: -len(x[1])):
-        l, nxt = l.lower(), t[len(l):len(l) + 1]
-        if t.startswith(l) and (not nxt or not nxt.isalnum() or nxt == '的'): return o
-    return ''
-
-def fixed_labels(human: str, options: str) -> tuple:
-    "The option texts a template writes out itself (`A. Yes\\nB. No`), or () when options come from the data."
-    found = re.findall(r'(?m)^ ?([A-O])\. ([^{}\n]+)$', human)
-    return tuple(t.strip() for _, t in found) if ''.join(o for o, _ in found) == options else ()
-
 def choice(name, abbr, category, file, human, options, version, prepare=None, gold='label', **kw) -> Dataset:
-    "Register a single-answer multiple-choice dataset read with `first_option` over `options` (and its fixed labels)."
-    labels = fixed_labels(human, options)
-    ex = partial(option_or_label, options=options, labels=labels) if labels else partial(first_option, options=options)
+    "Register a single-answer multiple-choice dataset read with `first_option` over `options`."
+    ex = partial(first_option, options=options)
     return register(Dataset(name=name, abbr=abbr, category=category, file=file, human=human, prepare=prepare, gold=gold,
                             extractor=ex, metric=accuracy, version=version, **kw))
 
