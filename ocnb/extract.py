@@ -308,12 +308,15 @@ def gaokao_multi_choice(text: str) -> str:
     tail = _after_gaokao_cue(text)
     return (option_letters(tail) if tail is not None else '') or option_letters(text)
 
-# %% ../nbs/04_extract.ipynb #14730322
+# %% ../nbs/04_extract.ipynb #3a7e28ad
 def _letters_after_each_cue(text, options):
-    return re.findall(f'【答案】\\s*[:：]*\\s*{_DECOR_L}({_opt_class(options)})', text)
+    "The letters after each `【答案】`, in order: one (`【答案】 B <eoa>`) or a run (`【答案】 B A D <eoa>`) per cue."
+    o = _opt_class(options)
+    runs = re.findall(f'【答案】\\s*[:：]*\\s*{_DECOR_L}({o}(?:[ \\t,，、]*{o})*){_AFTER}', text)
+    return [x for run in runs for x in re.findall(o, run)]
 
 def gaokao_multi_question(text: str, options: str = 'ABCDEFG') -> str:
-    "One letter per sub-question, in order (`'BADC'`): each `【答案】`'s letter, else every standalone option letter."
+    "One letter per sub-question, in order (`'BADC'`): the letters after each `【答案】`, else every standalone option letter."
     text = str(text or '')
     return ''.join(_letters_after_each_cue(text, options) or _standalone_letters(text, options))
 
