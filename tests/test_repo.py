@@ -43,3 +43,21 @@ def test_ci_installs_chromium_on_its_own():
     "Chromium is never installed in one apt command with npm (which conflicts with a Node.js from elsewhere)."
     lines = [l for l in (root/'.ci'/'run').read_text().splitlines() if 'apt_install' in l and 'chromium' in l]
     assert lines and all('npm' not in l.split('||')[0] for l in lines), lines
+
+def test_library_and_notebooks_in_sync(tmp_path):
+    "`nbdev_export` and `nbdev_clean` change nothing (as nbdev's own CI checks): ocnb/ is what the notebooks say."
+    import filecmp, shutil
+    copy = tmp_path/'repo'
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns('.git', '.venv*', 'node_modules', '_docs', 'outputs',
+                                                              '__pycache__', '*.egg-info', '.ipynb_checkpoints'))
+    bindir = Path(sys.executable).parent
+    for cmd in ('nbdev_export', 'nbdev_clean'):
+        subprocess.run([str(bindir/cmd)], cwd=copy, check=True, capture_output=True)
+    changed = []
+    for sub, pat in (('ocnb', '*.py'), ('nbs', '**/*.ipynb')):
+        for f in sorted((root/sub).glob(pat)):
+            if '.ipynb_checkpoints' in f.parts: continue
+            g = copy/f.relative_to(root)
+            if not g.exists() or not filecmp.cmp(f, g, shallow=False): changed.append(str(f.relative_to(root)))
+    new = [str(g.relative_to(copy)) for g in sorted((copy/'ocnb').glob('*.py')) if not (root/g.relative_to(copy)).exists()]
+    assert not changed and not new, f'run `nbdev_export && nbdev_clean`: they would change {changed + new}'
