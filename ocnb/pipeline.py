@@ -138,7 +138,7 @@ def resolve_models(models, *, concurrency=None, check=True) -> list[ModelConfig]
         out.append(m)
     return out
 
-# %% ../nbs/08_pipeline.ipynb #3dcddecd
+# %% ../nbs/08_pipeline.ipynb #4b7a114b
 def request_body(m: ModelConfig, turns, max_tokens: int, gen: dict) -> dict:
     "The JSON body of one request for model `m`."
     msgs = to_messages(turns, gen.get('meta_template', m.meta_template))
@@ -146,7 +146,7 @@ def request_body(m: ModelConfig, turns, max_tokens: int, gen: dict) -> dict:
     if m.is_chat: body['messages'] = msgs
     else: body['prompt'] = '\n'.join(x['content'] for x in msgs)
     body['max_tokens'] = max_tokens
-    body['temperature'] = gen.get('temperature', m.temperature)
+    body['temperature'] = m.temperature if gen.get('temperature') is None else gen['temperature']   # None: the model's
     for k in ('top_p', 'seed', 'stop'):
         if gen.get(k) is not None: body[k] = gen[k]
     return body
