@@ -47,7 +47,7 @@ def filter_catalog(catalog, query: str = '', category: str | None = None) -> lis
     q = (query or '').strip().lower()
     return [n for n, c, a, _ in catalog if (category in (None, '', 'All') or c == category) and (q in n.lower() or q in a.lower())]
 
-# %% ../nbs/13_form.ipynb #f5606582
+# %% ../nbs/13_form.ipynb #a92f667d
 def evaluate_args(models: list[dict], datasets, limit: str = '', concurrency: int = 0, temperature: str | float | None = None,
                   max_tokens: int = 0) -> tuple:
     "`(models, datasets, kwargs)` for `ocnb.evaluate` from form values (`models`: dicts with url, model, chat, key)."
@@ -68,7 +68,7 @@ def evaluate_args(models: list[dict], datasets, limit: str = '', concurrency: in
         try: kw['temperature'] = float(temperature)
         except ValueError: raise ConfigError(f'temperature={temperature!r}: give a number such as 0 or 0.7, or leave it empty for the default') from None
     if max_tokens: kw['max_out_len'] = int(max_tokens)
-    check_run_args(kw.get('concurrency'), None, {k: v for k, v in kw.items() if k not in ('limit', 'concurrency')})   # as Run would
+    check_run_args(kw.get('concurrency'), None, {k: v for k, v in kw.items() if k not in ('limit', 'concurrency')})
     return ms, list(datasets), kw
 
 def form_code(models: list[dict], datasets, kwargs: dict) -> str:

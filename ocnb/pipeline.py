@@ -63,7 +63,7 @@ def check_data(datasets, data_dir=None):
     "Raise `DataMissing` naming the first test or few-shot file of `datasets` that is not in the data dir."
     for ds in datasets: check_files(ds, data_dir)   # every file of every subset (several per subset for some)
 
-# %% ../nbs/08_pipeline.ipynb #e56c9cf6
+# %% ../nbs/08_pipeline.ipynb #bb7825f2
 def _is_int(v) -> bool: return isinstance(v, numbers.Integral) and not isinstance(v, bool)
 def _is_num(v) -> bool: return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
 
@@ -80,22 +80,26 @@ _GEN_RULES = {   # key -> (accepts the value, what is allowed)
 def check_run_args(concurrency=None, work_dir=None, generation: dict | None = None):
     "Raise a one-line `ConfigError` for a bad `concurrency`, `work_dir` or generation keyword of `evaluate`."
     if concurrency is not None and not (_is_int(concurrency) and concurrency >= 1):
-        raise ConfigError(f"concurrency={concurrency!r}: give a whole number of requests in flight >= 1, or None to adapt")
+        raise ConfigError(f"concurrency={concurrency!r}: give a whole number of requests in flight >= 1, "
+                          "or None to adapt")
     if work_dir is not None:
         wd = Path(work_dir)
         bad = next((p for p in (wd, *wd.parents) if p.exists() and not p.is_dir()), None)
-        if bad: raise ConfigError(f"work_dir={str(work_dir)!r}: {str(bad)!r} is a file; give a folder (created if missing)")
+        if bad: raise ConfigError(f"work_dir={str(work_dir)!r}: {str(bad)!r} is a file; "
+                                  "give a folder (created if missing)")
     for k, v in (generation or {}).items():
         if k not in GENERATION_KEYS:
-            raise ConfigError(f"unknown argument {k!r}{close_matches(k, GENERATION_KEYS)}; generation settings: {', '.join(GENERATION_KEYS)}")
+            raise ConfigError(f"unknown argument {k!r}{close_matches(k, GENERATION_KEYS)}; "
+                              f"generation settings: {', '.join(GENERATION_KEYS)}")
         ok, allowed = _GEN_RULES[k]
         if v is not None and not ok(v): raise ConfigError(f"{k}={v!r}: give {allowed}")
 
-# %% ../nbs/08_pipeline.ipynb #b10cd29c
-_NO_MODEL_RE = re.compile(r'model.{0,80}(not (exist|found)|does ?n.t exist|unknown|invalid)|(unknown|invalid|no such) model', re.I | re.S)
+# %% ../nbs/08_pipeline.ipynb #07d2789c
+_NO_MODEL_RE = re.compile(r'model.{0,80}(not (exist|found)|does ?n.t exist|unknown|invalid)|(unknown|invalid|no such) model',
+                          re.I | re.S)   # error bodies of servers that say so without a 404
 
 def probe_model(m: ModelConfig, base: str, timeout: float = 60.0) -> tuple[int | None, str]:
-    "Send one one-token request for `m.path` to `base`: (HTTP status, or None if none came, and the answer's first 200 characters)."
+    "Send one one-token request for `m.path` to `base`: (HTTP status or None, the answer's first 200 characters)."
     import urllib.request, urllib.error
     body = {'model': m.path, 'max_tokens': 1, 'temperature': 0}
     if m.is_chat: body['messages'] = [{'role': 'user', 'content': 'Hi'}]
@@ -104,22 +108,25 @@ def probe_model(m: ModelConfig, base: str, timeout: float = 60.0) -> tuple[int |
     headers = {'Content-Type': 'application/json', **({'Authorization': f'Bearer {m.api_key}'} if m.api_key else {})}
     req = urllib.request.Request(url, data=encode_body(body), headers=headers, method='POST')
     try:
-        with urllib.request.urlopen(req, timeout=m.timeout or timeout) as r: return r.status, r.read(200).decode('utf-8', 'replace')
+        with urllib.request.urlopen(req, timeout=m.timeout or timeout) as r:
+            return r.status, r.read(200).decode('utf-8', 'replace')
     except urllib.error.HTTPError as e: return e.code, e.read(200).decode('utf-8', 'replace')
     except OSError as e: return None, str(e)[:200]
 
 def check_unlisted(m: ModelConfig, base: str, served: list):
-    "Model `m` is not in `base`'s model list: go on with a warning if the server answers a request for it, else raise `ConfigError`."
+    "`m` is not in `base`'s model list: warn and go on if the server answers a request for it; raise if it says no such model."
     status, text = probe_model(m, base)
     lists = f"{base}/models (it lists {', '.join(served[:10])})"
     if status is not None and 200 <= status < 300:
-        warnings.warn(f"model {m.path!r} is not in {lists}; the server answered a request for it, so going on", stacklevel=3)
+        warnings.warn(f"model {m.path!r} is not in {lists}; the server answered a request for it, so going on",
+                      stacklevel=3)
         return
     if status == 404 or _NO_MODEL_RE.search(text):
-        raise ConfigError(f"model {m.path!r} is not served at {base}{close_matches(m.path, served)}; it serves: {', '.join(served[:10])}")
+        raise ConfigError(f"model {m.path!r} is not served at {base}{close_matches(m.path, served)}; "
+                          f"it serves: {', '.join(served[:10])}")
     what = f'HTTP {status}' if status else 'no answer'
-    warnings.warn(f"model {m.path!r} is not in {lists}; a request for it got {what} ({' '.join(text.split())[:80]}), so going on: "
-                  f"failed requests are rows with an error", stacklevel=3)
+    warnings.warn(f"model {m.path!r} is not in {lists}; a request for it got {what} ({' '.join(text.split())[:80]}), "
+                  "so going on: failed requests are rows with an error", stacklevel=3)
 
 def resolve_models(models, *, concurrency=None, check=True) -> list[ModelConfig]:
     "`ModelConfig`s for `models`, with the served model filled in and every endpoint checked."
@@ -197,7 +204,7 @@ def score_rows(ds: Dataset, responses, golds, errors):
     lo, hi = wilson_interval(round(sum(per)), len(per)) if all(x in (0.0, 1.0) for x in per) else bootstrap_interval(per)
     return preds, scores, (m.name, 100 * sum(per) / len(per), len(per), lo, hi, dict(extra))
 
-# %% ../nbs/08_pipeline.ipynb #5d31ce26
+# %% ../nbs/08_pipeline.ipynb #cf33a93d
 @dataclass
 class EvalResult:
     "The samples, scores and summary of an evaluation, and where its files are."
@@ -213,7 +220,7 @@ class EvalResult:
         return summary_frame(self.scores, self.entries, self.models, full=full)
 
     def error_lines(self) -> list[str]:
-        "One line per dataset (and model) with failed requests: how many of how many, the first error; or that none succeeded."
+        "One line per dataset (and model) with failed requests: how many of how many, the first error, or that none succeeded."
         return error_lines(self.samples, len(self.models) > 1)
 
     def __repr__(self):
@@ -224,12 +231,13 @@ class EvalResult:
     def _repr_html_(self):
         from html import escape
         n, e = len(self.samples), int(self.samples['error'].notna().sum()) if len(self.samples) else 0
-        cap = f"<p><b>ocnb</b>: {n} samples, {e} errors{f' — {escape(str(self.work_dir))}' if self.work_dir else ''}</p>"
+        where = f' — {escape(str(self.work_dir))}' if self.work_dir else ''
+        cap = f"<p><b>ocnb</b>: {n} samples, {e} errors{where}</p>"
         errs = ''.join(f'<p style="color:#b00">{escape(x)}</p>' for x in self.error_lines())
         return cap + errs + self.summary.to_html(index=False)
 
 def error_lines(samples, with_model: bool = False) -> list[str]:
-    "For a samples frame: per dataset (and model) with failed requests, '<dataset>: k of n requests failed; first error: …'."
+    "For a samples frame, per dataset (and model) with failed requests: '<dataset>: k of n requests failed …; first error: …'."
     if not len(samples) or not samples['error'].notna().any(): return []
     out = []
     for (model, name), g in samples.groupby(['model', 'dataset'], sort=False):
@@ -240,7 +248,8 @@ def error_lines(samples, with_model: bool = False) -> list[str]:
         first = first if len(first) <= 160 else first[:157] + '...'
         if len(failed) == len(g):
             out.append(f'{who}: all {len(g)} requests failed, no successful reply, so no score; first error: {first}')
-        else: out.append(f'{who}: {len(failed)} of {len(g)} requests failed (left out of the score); first error: {first}')
+        else:
+            out.append(f'{who}: {len(failed)} of {len(g)} requests failed (left out of the score); first error: {first}')
     return out
 
 # %% ../nbs/08_pipeline.ipynb #a26b8f93
@@ -258,17 +267,18 @@ def summary_entries(subsets: list[Subset]) -> dict:
     for s in subsets: add_summary_entry(ent, s.ds, s.abbr)
     return ent
 
-# %% ../nbs/08_pipeline.ipynb #25e11fee
+# %% ../nbs/08_pipeline.ipynb #17e2e58c
 def _native(v):
     "A JSON-safe Python value (NaN and pandas' missing values become None)."
     if v is None or (isinstance(v, float) and v != v): return None
     return v.item() if hasattr(v, 'item') else v
 
 def make_run_dir(work_dir) -> tuple[Path, str]:
-    "Create a new run folder in `work_dir`: OpenCompass's `%Y%m%d_%H%M%S`, with `_1`, `_2`… if taken; (folder, its name)."
+    "Create a new run folder in `work_dir` (OpenCompass's `%Y%m%d_%H%M%S`, `_1`, `_2`… if taken): (folder, its name)."
     wd = Path(work_dir)
     try: wd.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError): raise ConfigError(f"work_dir={str(work_dir)!r} is not a folder; give a folder (created if missing)") from None
+    except (FileExistsError, NotADirectoryError):
+        raise ConfigError(f"work_dir={str(work_dir)!r} is not a folder; give a folder (created if missing)") from None
     base = datetime.now().strftime('%Y%m%d_%H%M%S')
     for i in itertools.count():
         ts = f'{base}_{i}' if i else base
@@ -305,9 +315,9 @@ def write_run(res: EvalResult, run_dir: Path, config: dict, ts: str):
     cd = run_dir/'configs'; cd.mkdir(parents=True, exist_ok=True)
     (cd/f'config_{ts}.json').write_text(json.dumps(redact_config(config), indent=2, ensure_ascii=False, default=str), encoding='utf-8')
 
-# %% ../nbs/08_pipeline.ipynb #1b811a4b
+# %% ../nbs/08_pipeline.ipynb #b0382aaf
 def _progress(progress, total: int):
-    "A per-reply callback `tick(i, reply)` with `close()`, for `total` requests: a tqdm.auto bar, a user's `f(done, total)`, or None."
+    "A per-reply callback `tick(i, reply)` with `close()`, for `total` requests: a tqdm.auto bar, `f(done, total)`, or None."
     if not progress: return None
     if callable(progress):
         done = [0]
@@ -378,7 +388,7 @@ async def aevaluate(models, datasets, *, limit=None, work_dir=None, data_dir=Non
     limit, dss = check_limit(limit), resolve_datasets(datasets)
     check_data(dss, data_dir)
     with gc_frozen():   # see the client stage: full collections would walk the whole heap again and again
-        # every subset is read and its prompts built before any request (even a model probe), so broken data stops the run
+        # every subset is read and its prompts built before any request (even a model probe): bad data stops the run here
         plans = [plan_subset(ds, sub, limit, data_dir) for ds in dss for sub in ds.subset_names()]
         ms = resolve_models(models, concurrency=concurrency)
         work_dir = Path(work_dir or 'outputs/default')
@@ -387,11 +397,13 @@ async def aevaluate(models, datasets, *, limit=None, work_dir=None, data_dir=Non
         clients = [_client(m, cache_dir/f'{m.abbr}.jsonl' if cache_dir else None) for m in ms]
         tick, parts, tasks = _progress(progress, sum(len(s.ids) for s in plans) * len(ms)), [], []
         try:
-            for s in plans:   # bodies are built and encoded subset by subset, while the first subsets' requests are in flight
+            for s in plans:   # bodies are built and encoded subset by subset, while earlier subsets' requests are in flight
                 for m, c in zip(ms, clients):
-                    part = Part(m, s, [request_body(m, t, max_tokens_for(m, s.ds, generation), generation) for t in s.turns])
+                    mt = max_tokens_for(m, s.ds, generation)
+                    part = Part(m, s, [request_body(m, t, mt, generation) for t in s.turns])
                     part.encoded, part.cut = encode_bodies(part.bodies)
-                    parts.append(part); tasks.append(asyncio.ensure_future(_run_part(c, part, _part_hook(part, tick, on_reply), run_dir)))
+                    parts.append(part)
+                    tasks.append(asyncio.ensure_future(_run_part(c, part, _part_hook(part, tick, on_reply), run_dir)))
                 s.turns = s.rows = None   # the bodies hold the prompts now; keep memory flat on big runs
                 if len(tasks) == len(ms): _preload_pandas()   # while the first requests are in flight
                 await asyncio.sleep(0)   # let replies in while the next subset's bodies are built
