@@ -71,30 +71,10 @@ def main(argv=None) -> int:
         return 2
     return 0
 
-# %% ../nbs/09a_cli.ipynb #df532a58
-def _one_line(text, width=200) -> str:
-    t = ' '.join(str(text).split())
-    return t if len(t) <= width else t[:width - 3] + '...'
-
+# %% ../nbs/09a_cli.ipynb #cceeef6d
 def failure_lines(samples, models=()) -> tuple[list[str], bool]:
-    "Lines about failed requests, one per model × dataset that had any, and whether a score is missing for that."
-    lines, missing = [], False
-    if not len(samples) or not samples['error'].notna().any(): return lines, missing
-    for (model, ds), g in samples.groupby(['model', 'dataset'], sort=False):
-        failed = g['error'].notna()
-        k, n = int(failed.sum()), len(g)
-        if not k: continue
-        dead = failed.groupby(g['subset'], sort=False).all()   # per subset: no reply came back
-        name = dead.index[0] if len(dead) == 1 else ds
-        who = name + (f' (model {model})' if len(models) > 1 else '')
-        first = _one_line(g.loc[failed, 'error'].iloc[0])
-        if k == n: line = f"ocnb: error: {who}: all {n} requests failed (first error: {first}); it has no score"
-        else:
-            line = (f"ocnb: warning: {who}: {k} of {n} requests failed (first error: {first}); "
-                    f"scored on the {n - k} that succeeded "
-                    "(failed requests are left out of the score, not counted as wrong)")
-            if dead.any():
-                line += f"; {int(dead.sum())} of its {len(dead)} subsets got no reply, so {name} has no score"
-        missing |= bool(dead.any())
-        lines.append(line)
-    return lines, missing
+    "Lines about failed requests (the pipeline's `failed_requests`), one per model × dataset, and whether a score is missing."
+    from ocnb.pipeline import failed_requests, failure_line
+    fs = failed_requests(samples)
+    lines = [f"ocnb: {'error' if f['no_score'] else 'warning'}: {failure_line(f, len(models) > 1)}" for f in fs]
+    return lines, any(f['no_score'] for f in fs)

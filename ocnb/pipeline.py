@@ -18,10 +18,10 @@ from .report import summary_frame, format_table, markdown_table
 # %% auto #0
 __all__ = ['GENERATION_KEYS', 'SAMPLE_COLUMNS', 'SCORE_COLUMNS', 'Subset', 'plan_subset', 'plan_subsets', 'selected_counts',
            'check_data', 'check_run_args', 'probe_model', 'check_unlisted', 'resolve_models', 'request_body',
-           'max_tokens_for', 'prompt_text', 'encode_bodies', 'score_rows', 'EvalResult', 'error_lines',
-           'add_summary_entry', 'summary_entries', 'make_run_dir', 'latest_run', 'write_run', 'cache_dir_for', 'Part',
-           'aevaluate', 'evaluate', 'part_columns', 'score_records', 'part_scores', 'write_predictions', 'collect',
-           'load_samples', 'rescore']
+           'max_tokens_for', 'prompt_text', 'encode_bodies', 'score_rows', 'EvalResult', 'failed_requests',
+           'failure_line', 'error_lines', 'add_summary_entry', 'summary_entries', 'make_run_dir', 'latest_run',
+           'write_run', 'cache_dir_for', 'Part', 'aevaluate', 'evaluate', 'part_columns', 'score_records',
+           'part_scores', 'write_predictions', 'collect', 'load_samples', 'rescore']
 
 # %% ../nbs/08_pipeline.ipynb #471dad44
 GENERATION_KEYS = ('temperature', 'max_out_len', 'top_p', 'seed', 'stop', 'meta_template')
@@ -204,7 +204,7 @@ def score_rows(ds: Dataset, responses, golds, errors):
     lo, hi = wilson_interval(round(sum(per)), len(per)) if all(x in (0.0, 1.0) for x in per) else bootstrap_interval(per)
     return preds, scores, (m.name, 100 * sum(per) / len(per), len(per), lo, hi, dict(extra))
 
-# %% ../nbs/08_pipeline.ipynb #cf33a93d
+# %% ../nbs/08_pipeline.ipynb #b19b2c1f
 @dataclass
 class EvalResult:
     "The samples, scores and summary of an evaluation, and where its files are."
@@ -236,21 +236,35 @@ class EvalResult:
         errs = ''.join(f'<p style="color:#b00">{escape(x)}</p>' for x in self.error_lines())
         return cap + errs + self.summary.to_html(index=False)
 
-def error_lines(samples, with_model: bool = False) -> list[str]:
-    "For a samples frame, per dataset (and model) with failed requests: '<dataset>: k of n requests failed …; first error: …'."
+def _one_line(text, width: int = 160) -> str:
+    t = ' '.join(str(text).split())
+    return t if len(t) <= width else t[:width - 3] + '...'
+
+def failed_requests(samples) -> list[dict]:
+    "Per model × dataset with failed requests: its summary name, failed, total, first error, subsets with no reply."
     if not len(samples) or not samples['error'].notna().any(): return []
     out = []
-    for (model, name), g in samples.groupby(['model', 'dataset'], sort=False):
-        failed = g['error'].dropna()
-        if not len(failed): continue
-        who = f'{name} [{model}]' if with_model else name
-        first = ' '.join(str(failed.iloc[0]).split())
-        first = first if len(first) <= 160 else first[:157] + '...'
-        if len(failed) == len(g):
-            out.append(f'{who}: all {len(g)} requests failed, no successful reply, so no score; first error: {first}')
-        else:
-            out.append(f'{who}: {len(failed)} of {len(g)} requests failed (left out of the score); first error: {first}')
+    for (model, ds), g in samples.groupby(['model', 'dataset'], sort=False):
+        failed = g['error'].notna()
+        if not failed.any(): continue
+        dead = failed.groupby(g['subset'] if 'subset' in g else g['dataset'], sort=False).all()   # subsets with no reply
+        out.append(dict(model=model, name=dead.index[0] if len(dead) == 1 else ds, failed=int(failed.sum()),
+                        total=len(g), first=_one_line(g.loc[failed, 'error'].iloc[0]), dead=int(dead.sum()),
+                        subsets=len(dead), no_score=bool(dead.any())))
     return out
+
+def failure_line(f: dict, with_model: bool = False) -> str:
+    "One `failed_requests` entry as a line: how many failed, what that does to the score, the first error."
+    who = f"{f['name']} [{f['model']}]" if with_model else f['name']
+    if f['failed'] == f['total']:
+        return f"{who}: all {f['total']} requests failed, no successful reply, so no score; first error: {f['first']}"
+    dead = f"; {f['dead']} of its {f['subsets']} subsets got no reply, so {f['name']} has no score" if f['dead'] else ''
+    return (f"{who}: {f['failed']} of {f['total']} requests failed (left out of the score, not counted as wrong)"
+            f"{dead}; first error: {f['first']}")
+
+def error_lines(samples, with_model: bool = False) -> list[str]:
+    "For a samples frame, one `failure_line` per dataset (and model) with failed requests."
+    return [failure_line(f, with_model) for f in failed_requests(samples)]
 
 # %% ../nbs/08_pipeline.ipynb #a26b8f93
 def add_summary_entry(ent: dict, ds: Dataset, abbr: str):
