@@ -364,12 +364,13 @@ def server_from_args(argv=None) -> TestServer:
     return TestServer(echo_responder if a.echo else fixed_responder(a.answer), latency=a.latency, faults=faults, models=a.model or ('test-model',),
                       api_key=a.api_key, host=a.host, port=a.port)
 
-# %% ../nbs/01_testing.ipynb #08b2335e
+# %% ../nbs/01_testing.ipynb #15546302
 def main(argv=None):
     "Serve until interrupted; prints the base URL once listening."
-    srv = server_from_args(argv).start()
-    print(f'ocnb.testing serving {srv.base_url} (latency {srv.latency}s, {srv.faults})', flush=True)
-    try:
+    srv = server_from_args(argv)
+    try:   # entered before the URL is printed: whoever reads it may interrupt at once
+        srv.start()
+        print(f'ocnb.testing serving {srv.base_url} (latency {srv.latency}s, {srv.faults})', flush=True)
         while True: time.sleep(3600)
     except KeyboardInterrupt: pass
     finally: srv.stop()
