@@ -349,7 +349,7 @@ async def _attempt(self, session, url: str, data: bytes, kind: str):
     if status >= 500 or status in _RETRY_STATUS: return ('fail', status, reason, None)
     return ('fatal', status, reason, None)
 
-# %% ../nbs/02_client.ipynb #1f378bd3
+# %% ../nbs/02_client.ipynb #c5137744
 def _backoff(self, attempt: int) -> float:
     "Exponential back-off with jitter: uniform in [d/2, d], d = backoff·2^(attempt-1) capped at max_backoff."
     d = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
@@ -390,17 +390,17 @@ async def _send(self, live, kind: str, body: dict, data: Optional[bytes] = None)
     return Reply('', None, None, None, loop.time() - t_start, n, status, self._redact(err), False)
 
 def _tell_wait(self, ep: _Endpoint, status: int, ra: float):
-    "Say once per spell of refusals that the server asks for a longer wait than the client grants."
+    "Say (once per run and endpoint) that the server asks for a longer wait than the client grants."
     ep.told = True
     _log.warning(f'{ep.base} asks to wait {ra:g} s (HTTP {status}); waiting at most {self.max_retry_after:g} s at a time, '
-                 f'giving up after {self.max_wait_s:g} s without an answer (Client max_retry_after, max_wait_s)')
+                 f'giving up after {self.max_wait_s:g} s with no success (Client max_retry_after, max_wait_s)')
 
 def _refused(self, live, n: int, status, out, t_start) -> Reply:
     "The reply of a request given up because the server(s) only answered 429/503 for `max_wait_s` seconds."
-    st = status or live.pool.stop
+    if status not in (429, 503): status, out = live.pool.stop, None   # its own last failure was another kind (or none)
     why = f'gave up: only HTTP 429/503 answers for {self.max_wait_s:g} s (max_wait_s), after {n} attempts'
-    err = f'{out} ({why})' if out else f'HTTP {st} ({why})'
-    return Reply('', None, None, None, live.loop.time() - t_start if t_start else 0.0, n, st, self._redact(err), False)
+    err = f'{out} ({why})' if out else f'HTTP {status} ({why})'
+    return Reply('', None, None, None, live.loop.time() - t_start if t_start else 0.0, n, status, self._redact(err), False)
 
 # %% ../nbs/02_client.ipynb #25d528a0
 class _Bucket:
