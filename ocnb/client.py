@@ -6,8 +6,8 @@
 __all__ = ['DEFAULT_CONCURRENCY', 'MAX_CONCURRENCY', 'Reply', 'run_sync', 'EndpointError', 'list_models', 'check_endpoint',
            'gc_frozen', 'encode_body', 'request_key', 'ReplyCache', 'Client']
 
-# %% ../nbs/02_client.ipynb #4e178946
-import asyncio, gc, hashlib, json, os, random, threading
+# %% ../nbs/02_client.ipynb #cb4f6fc5
+import asyncio, gc, hashlib, json, logging, os, random, threading
 from contextlib import contextmanager
 from collections import deque
 from dataclasses import dataclass, replace
@@ -36,7 +36,7 @@ class Reply:
     @property
     def ok(self) -> bool: return self.error is None
 
-# %% ../nbs/02_client.ipynb #2ca8a5bd
+# %% ../nbs/02_client.ipynb #589974e9
 def _run_in_worker(coro):
     "Run `coro` on a fresh loop in a worker thread; Ctrl-C (KeyboardInterrupt) cancels it and waits for it to unwind."
     box, started, finished = {}, threading.Event(), threading.Event()
@@ -50,11 +50,13 @@ def _run_in_worker(coro):
             started.set()
             try: loop.run_until_complete(loop.shutdown_asyncgens()); loop.close()
             finally: finished.set()
-    threading.Thread(target=work, daemon=True, name='ocnb-run-sync').start()
+    t = threading.Thread(target=work, daemon=True, name='ocnb-run-sync')
     try:
+        t.start()                            # inside the try: an interrupt may come as soon as the work runs
         while not finished.wait(0.1): pass   # timed waits let an interrupt through promptly
     except KeyboardInterrupt:
-        started.wait()
+        while not started.wait(0.1):
+            if t.ident is None: raise        # interrupted before the thread began: nothing to cancel
         loop = box.get('loop')
         if 'task' in box and not loop.is_closed(): loop.call_soon_threadsafe(box['task'].cancel)
         finished.wait(); raise
@@ -67,7 +69,7 @@ def run_sync(coro):
     except RuntimeError: return asyncio.run(coro)
     return _run_in_worker(coro)
 
-# %% ../nbs/02_client.ipynb #ce279b7c
+# %% ../nbs/02_client.ipynb #15e3fd30
 class EndpointError(Exception):
     "An endpoint cannot be used: one line naming the URL and what to do."
 
@@ -78,10 +80,13 @@ def _unreachable(url, reason, timeout) -> str:
     else: why = f'{reason} — check the URL and the network'
     return f'cannot reach {url}: {why}'
 
+_KEY_HOW = "set 'key' in the model config (e.g. {'path': 'my-model', 'key': 'sk-...'}, or 'key': 'ENV' to read $OPENAI_API_KEY)"
+
 def _http_hint(url, code, api_key) -> str:
     if code in (401, 403):
-        if api_key: return f'{url} rejected the API key (HTTP {code}) — check api_key: the server expects another key'
-        return f'{url} requires an API key (HTTP {code}) — pass api_key=...'
+        if api_key: return (f"{url} rejected the API key (HTTP {code}) — the server expects another key: check 'key' in the"
+                            " model config (with 'key': 'ENV', check $OPENAI_API_KEY)")
+        return f'{url} requires an API key (HTTP {code}) — {_KEY_HOW}'
     if code == 404: return f'{url} not found (HTTP 404) — the base URL should end in /v1, e.g. http://host:8000/v1'
     return f'{url} answered HTTP {code} — check the server and its logs'
 
@@ -174,7 +179,7 @@ class ReplyCache:
     def close(self):
         if self._f: self._f.close(); self._f = None
 
-# %% ../nbs/02_client.ipynb #26dd7d52
+# %% ../nbs/02_client.ipynb #6a22f5ee
 class _Endpoint:
     "One replica: its URLs, an adaptive concurrency limit (AIMD), and pauses after throttling or repeated failures."
     def __init__(self, base: str, start: int, most: int):
@@ -183,6 +188,7 @@ class _Endpoint:
         self.limit, self.most, self.active = float(start), most, 0
         self.paused_until, self.probing, self.fails, self.fail_rate, self.cooldown = 0.0, False, 0, 0.0, 1.0
         self.lat, self.lat_min, self.floor_t = 0.0, float('inf'), 0.0
+        self.throttled_since, self.told = 0.0, False   # first 429/503 since the last success (0: none); long wait told?
         self.sent = self.ok = self.errors = self.throttled = 0
 
     def free(self, now: float) -> int:
@@ -190,9 +196,9 @@ class _Endpoint:
         if now < self.paused_until: return 0
         return (1 if self.probing else int(self.limit)) - self.active
 
-# %% ../nbs/02_client.ipynb #28e85deb
+# %% ../nbs/02_client.ipynb #d8127b6f
 def _succeeded(self: _Endpoint, lat: float, now: float = 0.0):
-    self.ok += 1; self.fails = 0; self.fail_rate *= 0.9; self.probing = False; self.cooldown = 1.0
+    self.ok += 1; self.fails = 0; self.fail_rate *= 0.9; self.probing = False; self.cooldown = 1.0; self.throttled_since = 0.0
     self.lat = lat if not self.lat else 0.9 * self.lat + 0.1 * lat
     if now - self.floor_t > 1.0:   # once a second the floor forgets a little (answers may get longer): x2 per minute
         self.lat_min *= 2 ** ((now - self.floor_t) / 60) if self.floor_t else 1.0
@@ -201,10 +207,12 @@ def _succeeded(self: _Endpoint, lat: float, now: float = 0.0):
     if self.limit < self.most and 2 * self.active >= self.limit and self.lat <= 1.5 * self.lat_min + 0.002:
         self.limit = min(self.most, self.limit + 1)
 
-def _throttled(self: _Endpoint, now: float, retry_after: Optional[float]):
+def _throttled(self: _Endpoint, now: float, retry_after: Optional[float], most: float = 60.0):
+    "A 429/503: cut the limit; pause for `retry_after` s, at most `most`."
     self.throttled += 1
     self.limit = max(1.0, self.limit * 0.9)
-    if retry_after: self.paused_until = max(self.paused_until, now + min(retry_after, 60.0))
+    if not self.throttled_since: self.throttled_since = now
+    if retry_after: self.paused_until = max(self.paused_until, now + min(retry_after, most))
 
 def _failed(self: _Endpoint, now: float, breaker: bool):
     self.errors += 1; self.fails += 1; self.fail_rate = 0.9 * self.fail_rate + 0.1
@@ -214,14 +222,13 @@ def _failed(self: _Endpoint, now: float, breaker: bool):
 
 _Endpoint.succeeded, _Endpoint.throttled_by, _Endpoint.failed = _succeeded, _throttled, _failed
 
-# %% ../nbs/02_client.ipynb #9b027f60
+# %% ../nbs/02_client.ipynb #23747572
 class _Pool:
     "Slots over endpoints, with a FIFO of waiters; lives in one event loop."
     def __init__(self, eps, loop):
-        self.eps, self.loop, self.waiters, self.timer = eps, loop, deque(), None
+        self.eps, self.loop, self.waiters, self.timer, self.stop = eps, loop, deque(), None, None
 
-    def _pick(self, avoid=None):
-        now = self.loop.time()
+    def _pick(self, avoid, now: float):
         if len(self.eps) == 1:
             ep = self.eps[0]
             return ep if ep.free(now) > 0 else None
@@ -232,12 +239,15 @@ class _Pool:
         if best is None and avoid is not None and avoid.free(now) > 0: best = avoid
         return best
 
-    async def acquire(self, avoid=None) -> _Endpoint:
+    async def acquire(self, avoid=None) -> Optional[_Endpoint]:
+        "A slot on an endpoint; None once the pool has given up (see `give_up`)."
+        if self.stop is not None: return None
+        now = self.loop.time()
         if not self.waiters:
-            ep = self._pick(avoid)
+            ep = self._pick(avoid, now)
             if ep is not None: ep.active += 1; return ep
         fut = self.loop.create_future()
-        self.waiters.append((fut, avoid)); self._arm_timer()
+        self.waiters.append((fut, avoid)); self._arm_timer(now)
         try: return await fut
         except asyncio.CancelledError:
             if fut.done() and not fut.cancelled(): self.release(fut.result())
@@ -247,21 +257,26 @@ class _Pool:
         ep.active -= 1
         if self.waiters: self.wake()
 
-# %% ../nbs/02_client.ipynb #f500b3b3
+# %% ../nbs/02_client.ipynb #f01a314f
 def _wake(self: _Pool):
-    "Hand free slots to waiters, oldest first."
+    "Hand free slots to waiters, oldest first (after `give_up`: None to all)."
     w = self.waiters
+    if self.stop is not None:
+        while w:
+            fut, _ = w.popleft()
+            if not fut.done(): fut.set_result(None)
+        return
+    now = self.loop.time()
     while w:
         fut, avoid = w[0]
         if fut.done(): w.popleft(); continue
-        ep = self._pick(avoid)
+        ep = self._pick(avoid, now)
         if ep is None: break
         w.popleft(); ep.active += 1; fut.set_result(ep)
-    if w: self._arm_timer()
+    if w: self._arm_timer(now)
 
-def _arm_timer(self: _Pool):
-    "If endpoints are paused, wake the queue when the first pause ends."
-    now = self.loop.time()
+def _arm_timer(self: _Pool, now: float):
+    "If endpoints were paused at `now` (the time the pick that failed saw), wake the queue when the first pause ends."
     t = min((ep.paused_until for ep in self.eps if ep.paused_until > now), default=None)
     if t is None or (self.timer is not None and self.timer.when() <= t): return
     if self.timer is not None: self.timer.cancel()
@@ -269,7 +284,19 @@ def _arm_timer(self: _Pool):
 
 def _on_timer(self: _Pool): self.timer = None; self.wake()
 
-_Pool.wake, _Pool._arm_timer, _Pool._on_timer = _wake, _arm_timer, _on_timer
+_log = logging.getLogger('ocnb.client')
+
+def _give_up(self: _Pool, now: float, wait: float, status: int) -> bool:
+    "Once every endpoint has answered nothing but 429/503 for `wait` s, stop: every waiter and later `acquire` gets None."
+    if self.stop is None:
+        if not all(ep.throttled_since and now - ep.throttled_since >= wait for ep in self.eps): return False
+        self.stop = status
+        _log.warning(f'{", ".join(ep.base for ep in self.eps)} answered only HTTP 429/503 for {wait:g} s: giving up; '
+                     'the requests not answered yet end with errors (Client max_wait_s)')
+        self.wake()
+    return True
+
+_Pool.wake, _Pool._arm_timer, _Pool._on_timer, _Pool.give_up = _wake, _arm_timer, _on_timer, _give_up
 
 # %% ../nbs/02_client.ipynb #c93cfa44
 def _error_message(raw: bytes) -> str:
@@ -322,7 +349,7 @@ async def _attempt(self, session, url: str, data: bytes, kind: str):
     if status >= 500 or status in _RETRY_STATUS: return ('fail', status, reason, None)
     return ('fatal', status, reason, None)
 
-# %% ../nbs/02_client.ipynb #636e61c2
+# %% ../nbs/02_client.ipynb #c5137744
 def _backoff(self, attempt: int) -> float:
     "Exponential back-off with jitter: uniform in [d/2, d], d = backoff·2^(attempt-1) capped at max_backoff."
     d = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
@@ -331,10 +358,11 @@ def _backoff(self, attempt: int) -> float:
 async def _send(self, live, kind: str, body: dict, data: Optional[bytes] = None) -> Reply:
     "Send one request (`data`: its `encode_body` bytes, if made already), retrying on another replica when there is one, until it succeeds or attempts run out."
     loop, pool, multi = live.loop, live.pool, len(self._eps) > 1
-    avoid, n, t_start = None, 0, None
+    avoid, n, t_start, status, out = None, 0, None, None, None
     while True:
         n += 1
         ep = await pool.acquire(avoid)
+        if ep is None: return _refused(self, live, n - 1, status, out, t_start)
         try:
             if t_start is None:
                 t_start = loop.time()
@@ -347,7 +375,11 @@ async def _send(self, live, kind: str, body: dict, data: Optional[bytes] = None)
         if verdict == 'ok':
             ep.succeeded(now - t0, now); pool.release(ep)
             return Reply(out[0], out[1], out[2], out[3], now - t_start, n, 200, None, False)
-        if verdict == 'throttle': ep.throttled_by(now, ra)
+        if verdict == 'throttle':
+            ep.throttled_by(now, ra, self.max_retry_after)
+            if ra is not None and ra > self.max_retry_after and not ep.told: _tell_wait(self, ep, status, ra)
+            if now - ep.throttled_since >= self.max_wait_s and pool.give_up(now, self.max_wait_s, status):
+                pool.release(ep); return _refused(self, live, n, status, out, t_start)
         elif verdict == 'fail': ep.failed(now, multi)
         else: ep.errors += 1
         pool.release(ep)
@@ -356,6 +388,19 @@ async def _send(self, live, kind: str, body: dict, data: Optional[bytes] = None)
         await asyncio.sleep(self._backoff(n))
     err = out if verdict == 'fatal' else f'{out} (after {n} attempts)'
     return Reply('', None, None, None, loop.time() - t_start, n, status, self._redact(err), False)
+
+def _tell_wait(self, ep: _Endpoint, status: int, ra: float):
+    "Say (once per run and endpoint) that the server asks for a longer wait than the client grants."
+    ep.told = True
+    _log.warning(f'{ep.base} asks to wait {ra:g} s (HTTP {status}); waiting at most {self.max_retry_after:g} s at a time, '
+                 f'giving up after {self.max_wait_s:g} s with no success (Client max_retry_after, max_wait_s)')
+
+def _refused(self, live, n: int, status, out, t_start) -> Reply:
+    "The reply of a request given up because the server(s) only answered 429/503 for `max_wait_s` seconds."
+    if status not in (429, 503): status, out = live.pool.stop, None   # its own last failure was another kind (or none)
+    why = f'gave up: only HTTP 429/503 answers for {self.max_wait_s:g} s (max_wait_s), after {n} attempts'
+    err = f'{out} ({why})' if out else f'HTTP {status} ({why})'
+    return Reply('', None, None, None, live.loop.time() - t_start if t_start else 0.0, n, status, self._redact(err), False)
 
 # %% ../nbs/02_client.ipynb #25d528a0
 class _Bucket:
@@ -375,7 +420,7 @@ def _kind_of(body: dict) -> str:
     if 'prompt' in body: return 'completions'
     raise ValueError(f"a request body needs 'messages' (chat) or 'prompt' (completions); got keys {sorted(body)}")
 
-# %% ../nbs/02_client.ipynb #7922e6f6
+# %% ../nbs/02_client.ipynb #3c45e9a9
 DEFAULT_CONCURRENCY, MAX_CONCURRENCY = 64, 256
 
 class Client:
@@ -386,15 +431,20 @@ class Client:
                  timeout: float = 120.0,             # seconds per attempt
                  max_attempts: int = 5,              # attempts per request, first included
                  cache_path=None,                    # JSONL of successful replies: hits are not sent again
-                 backoff: float = 0.5, max_backoff: float = 20.0):
+                 backoff: float = 0.5, max_backoff: float = 20.0,
+                 max_retry_after: float = 60.0,      # longest pause one Retry-After gets (seconds)
+                 max_wait_s: float = 300.0):         # give up after this long with nothing but 429/503 answers
         bases = [base_urls] if isinstance(base_urls, str) else list(base_urls)
         if not bases: raise ValueError('base_urls is empty')
         if concurrency is not None and concurrency < 1: raise ValueError(f'concurrency must be >= 1, got {concurrency}')
+        if not max_retry_after >= 0: raise ValueError(f'max_retry_after must be >= 0 seconds, got {max_retry_after}')
+        if not max_wait_s > 0: raise ValueError(f'max_wait_s must be > 0 seconds, got {max_wait_s}')
         start, most = (concurrency, concurrency) if concurrency else (DEFAULT_CONCURRENCY, MAX_CONCURRENCY)
         self.base_urls = [b.rstrip('/') for b in bases]
         self._eps = [_Endpoint(b, start, most) for b in self.base_urls]
         self.concurrency, self.qps, self.timeout, self.max_attempts = concurrency, qps, float(timeout), int(max_attempts)
         self.backoff, self.max_backoff = float(backoff), float(max_backoff)
+        self.max_retry_after, self.max_wait_s = float(max_retry_after), float(max_wait_s)
         self._api_key = api_key or None
         self._bucket = _Bucket(qps) if qps else None
         self.cache = ReplyCache(cache_path) if cache_path else None
@@ -414,7 +464,7 @@ class Client:
 
 Client._attempt, Client._backoff, Client._send = _attempt, _backoff, _send
 
-# %% ../nbs/02_client.ipynb #2805cddf
+# %% ../nbs/02_client.ipynb #f9527023
 def _proxy_env() -> bool:
     return any(os.environ.get(k) for k in ('HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy'))
 
@@ -428,6 +478,7 @@ async def _enter(self: Client) -> _Live:
         headers = {'Content-Type': 'application/json', **({'Authorization': f'Bearer {self._api_key}'} if self._api_key else {})}
         session = aiohttp.ClientSession(connector=conn, headers=headers, trust_env=_proxy_env())
         live = self._live[loop] = _Live(loop, session, _Pool(self._eps, loop))
+        for ep in self._eps: ep.throttled_since, ep.told = 0.0, False   # a new run: the whole max_wait_s, a new message
     live.users += 1
     return live
 

@@ -124,7 +124,7 @@ def _reset_connection(request):
         except OSError: pass
     tr.abort()
 
-# %% ../nbs/01_testing.ipynb #faefdbb9
+# %% ../nbs/01_testing.ipynb #e92beed7
 class TestServer:
     "An OpenAI-compatible server on `host:port` (0 = a free port), run in a background thread with its own loop."
     __test__ = False  # not a pytest test class
@@ -135,7 +135,8 @@ class TestServer:
         self.faults = faults if isinstance(faults, Faults) else Faults(**(faults or {}))
         self._api_key, self._max_bodies = api_key, max_bodies
         self._c, self._ids = _Counts(max_bodies), itertools.count(1)
-        self._loop = self._thread = self._runner = None
+        self._loop = self._thread = self._runner = self._gate = None
+        self.hold_timeout = 60.0   # the longest a request waits at a closed gate (see `hold`)
 
     def __repr__(self):
         return f'TestServer({self.base_url if self._runner else "stopped"}, latency={self.latency}, faults={self.faults})'
@@ -177,7 +178,7 @@ async def _fault_response(self: TestServer, kind: str, request, endpoint: str, m
 
 TestServer._fault_response = _fault_response
 
-# %% ../nbs/01_testing.ipynb #be4c96be
+# %% ../nbs/01_testing.ipynb #a17e34e9
 async def _complete(self: TestServer, request):
     "POST /v1/chat/completions and /v1/completions."
     c, endpoint = self._c, _ENDPOINTS[request.path]
@@ -185,6 +186,7 @@ async def _complete(self: TestServer, request):
     if c.in_flight > c.max_in_flight: c.max_in_flight = c.in_flight
     status = 'cancelled'   # stays so if the client goes away first (e.g. it timed out on a 'slow' fault)
     try:
+        if self._gate is not None: await _at_gate(self, c)
         status, resp = await _answer(self, request, endpoint)
         return resp
     finally:
@@ -214,6 +216,14 @@ async def _answer(self: TestServer, request, endpoint):
     return 200, _json_response(out)
 
 TestServer._complete = _complete
+
+async def _at_gate(self: TestServer, c):
+    "Wait at a closed gate (see `hold`) until enough requests are in flight, `release`, or `hold_timeout`."
+    n, opened = self._gate
+    if n is not None and c.in_flight >= n: self._gate = None; opened.set(); return
+    try: await asyncio.wait_for(opened.wait(), self.hold_timeout)
+    except asyncio.TimeoutError:
+        if self._gate is not None and self._gate[1] is opened: self._gate = None; opened.set()
 
 # %% ../nbs/01_testing.ipynb #978d4c40
 async def _counts_endpoint(self: TestServer, request): return _json_response(self.counts)
@@ -253,6 +263,31 @@ def _bodies(self: TestServer) -> list:
     return _in_server_thread(self, lambda: list(self._c.bodies))
 
 TestServer.counts, TestServer.reset_counts, TestServer.bodies = property(_counts), _reset_counts, property(_bodies)
+
+# %% ../nbs/01_testing.ipynb #0c92c331
+def _hold(self: TestServer, n: int = None):
+    "Hold completion requests on arrival until `n` are in flight at once (None: until `release()`)."
+    if n is not None and n < 1: raise ValueError(f'hold(n={n}): n must be >= 1 (or None to hold until release())')
+    def close(): self._gate = (n, asyncio.Event())
+    _in_server_thread(self, close)
+
+def _release(self: TestServer):
+    "Let every held request go on, and open the gate."
+    def open_():
+        g, self._gate = self._gate, None
+        if g is not None: g[1].set()
+    _in_server_thread(self, open_)
+
+def _wait_for(self: TestServer, pred, timeout: float = 30.0) -> dict:
+    "Poll `counts` until `pred(counts)` is true and return them; `TimeoutError` after `timeout` s (a hang guard)."
+    end = time.monotonic() + timeout
+    while True:
+        c = self.counts
+        if pred(c): return c
+        if time.monotonic() > end: raise TimeoutError(f'the server counts did not reach the condition in {timeout:g} s: {c}')
+        time.sleep(0.005)
+
+TestServer.hold, TestServer.release, TestServer.wait_for = _hold, _release, _wait_for
 
 # %% ../nbs/01_testing.ipynb #5dd18c11
 async def _start_site(self: TestServer):
@@ -329,12 +364,13 @@ def server_from_args(argv=None) -> TestServer:
     return TestServer(echo_responder if a.echo else fixed_responder(a.answer), latency=a.latency, faults=faults, models=a.model or ('test-model',),
                       api_key=a.api_key, host=a.host, port=a.port)
 
-# %% ../nbs/01_testing.ipynb #08b2335e
+# %% ../nbs/01_testing.ipynb #15546302
 def main(argv=None):
     "Serve until interrupted; prints the base URL once listening."
-    srv = server_from_args(argv).start()
-    print(f'ocnb.testing serving {srv.base_url} (latency {srv.latency}s, {srv.faults})', flush=True)
-    try:
+    srv = server_from_args(argv)
+    try:   # entered before the URL is printed: whoever reads it may interrupt at once
+        srv.start()
+        print(f'ocnb.testing serving {srv.base_url} (latency {srv.latency}s, {srv.faults})', flush=True)
         while True: time.sleep(3600)
     except KeyboardInterrupt: pass
     finally: srv.stop()
