@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['SANDBOX_UID_BASE', 'humaneval_pass1', 'mbpp_score', 'Outcome', 'sandbox_python', 'run_program', 'run_programs',
-           'humaneval_program', 'program_metric', 'humaneval_metric', 'mbpp_program', 'mbpp_metric']
+           'checked_tests', 'humaneval_program', 'program_metric', 'humaneval_metric', 'mbpp_program', 'mbpp_metric']
 
 # %% ../nbs/05a_sandbox.ipynb #a3651800
 import ast, os, re, secrets, shutil, signal, stat, subprocess, sys, tempfile, time, warnings
@@ -78,7 +78,7 @@ def _isolate_prefix() -> list:
     "Command prefix that starts the launcher (still root) with no network, its own mounts and its own IPC objects."
     return [shutil.which('unshare'), '--net', '--mount', '--ipc', '--propagation', 'private', '--']
 
-# %% ../nbs/05a_sandbox.ipynb #2f130e69
+# %% ../nbs/05a_sandbox.ipynb #de9ffb5b
 _LAUNCHER = r'''
 import os, sys, resource, signal, ctypes, codecs
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -203,7 +203,7 @@ def _child(fd):
 def _launch():
     fd, cpu, mem, fsize, nproc, nofile, uid, isolate = map(int, sys.argv[1:9])
     try:
-        if isolate: _read_only_mounts(os.fsencode(os.getcwd()))
+        if isolate: _read_only_mounts(os.fsencode(os.getcwd())); os.chdir(os.getcwd())  # now through the bind mount
         if uid >= 0: _drop_to(uid)
         _ok(_libc.prctl(36, 1, 0, 0, 0), 'become a subreaper')
         for lim, soft, hard in ((resource.RLIMIT_CPU, cpu, cpu + 1), (resource.RLIMIT_AS, mem, mem),
@@ -402,7 +402,59 @@ def run_programs(codes, *, workers: int = None, **limits) -> list:
     workers = max(1, min(workers or os.cpu_count() or 1, 64))
     with ThreadPoolExecutor(workers) as ex: return list(ex.map(lambda c: run_program(c, **limits), codes))
 
-# %% ../nbs/05a_sandbox.ipynb #6be11f32
+# %% ../nbs/05a_sandbox.ipynb #fe2687f3
+_EQ_CHECK = r'''
+_OCNB_SCALARS = (int, float, complex, bool, str, bytes, type(None))
+_OCNB_OPAQUE = object()
+
+def _ocnb_exact(x, depth=0):
+    "True when `x` is plain data of exactly the builtin types (and so compares without any program code)."
+    t = type(x)
+    if t in _OCNB_SCALARS: return True
+    if depth > 100: return False
+    if t in (list, tuple, set, frozenset): return all(_ocnb_exact(v, depth + 1) for v in x)
+    if t is dict: return all(_ocnb_exact(k, depth + 1) and _ocnb_exact(v, depth + 1) for k, v in x.items())
+    return False
+
+def _ocnb_plain(x, depth=0):
+    "A plain copy of the value `x` holds, made without calling its own methods; a token equal to nothing if none."
+    t, d = type(x), depth + 1
+    if t in _OCNB_SCALARS: return x
+    if depth > 100: return _OCNB_OPAQUE
+    if issubclass(t, int): return int.__add__(x, 0)
+    if issubclass(t, float): return float.__add__(x, 0.0)
+    if issubclass(t, complex): return complex.__add__(x, 0j)
+    if issubclass(t, str): return str.__add__(x, '')
+    if issubclass(t, bytes): return bytes.__add__(x, b'')
+    if issubclass(t, list): return [_ocnb_plain(v, d) for v in list.copy(x)]
+    if issubclass(t, tuple): return tuple([_ocnb_plain(v, d) for v in tuple.__getitem__(x, slice(None))])
+    if issubclass(t, dict): return {_ocnb_plain(k, d): _ocnb_plain(v, d) for k, v in list(dict.items(x))}
+    if issubclass(t, frozenset): return frozenset([_ocnb_plain(v, d) for v in frozenset.__iter__(x)])
+    if issubclass(t, set): return set([_ocnb_plain(v, d) for v in set.__iter__(x)])
+    return _OCNB_OPAQUE
+
+def _ocnb_eq(a, b):
+    "`a == b`, and when one side is plain data, also equal to a plain copy of the other side."
+    if not a == b: return False
+    if _ocnb_exact(b) and not _ocnb_plain(a) == b: return False
+    if _ocnb_exact(a) and not a == _ocnb_plain(b): return False
+    return True
+'''
+
+class _CheckEquality(ast.NodeTransformer):
+    def visit_Assert(self, node):
+        t = node.test
+        if isinstance(t, ast.Compare) and len(t.ops) == 1 and isinstance(t.ops[0], ast.Eq):
+            node.test = ast.copy_location(ast.Call(ast.Name('_ocnb_eq', ast.Load()), [t.left, t.comparators[0]], []), t)
+        return node
+
+def checked_tests(test_code: str) -> str:
+    "`test_code` with each `assert a == b` checked by `_ocnb_eq` (defined ahead of it); unparsable code stays as is."
+    try: tree = ast.parse(test_code)
+    except SyntaxError: return test_code
+    return _EQ_CHECK + ast.unparse(ast.fix_missing_locations(_CheckEquality().visit(tree))) + '\n'
+
+# %% ../nbs/05a_sandbox.ipynb #680c329d
 def _defines(code, name): return re.search(rf'^def\s+{re.escape(name)}\s*\(', code, re.M) is not None
 
 def _indent_body(code):
@@ -414,7 +466,7 @@ def humaneval_program(problem: dict, completion: str) -> str:
     "prompt + completion + test + `check(entry_point)`; a completion may repeat the `def` or omit the body's indent."
     entry = problem['entry_point']
     body = completion if _defines(completion, entry) else _indent_body(completion)
-    return problem['prompt'] + body + '\n' + problem['test'] + '\n' + f'check({entry})\n'
+    return problem['prompt'] + body + '\n' + checked_tests(problem['test']) + '\n' + f'check({entry})\n'
 
 # %% ../nbs/05a_sandbox.ipynb #48a4bc78
 def program_metric(name: str, program, limits: dict, counts: bool = False) -> Metric:
@@ -432,10 +484,10 @@ def humaneval_metric(**limits) -> Metric:
 
 humaneval_pass1 = humaneval_metric()
 
-# %% ../nbs/05a_sandbox.ipynb #2687fe5c
+# %% ../nbs/05a_sandbox.ipynb #97418b7e
 def mbpp_program(code: str, tests) -> str:
-    "The program OpenCompass runs for MBPP: the code, then the test asserts (a list or one string)."
-    return code + '\n' + (tests if isinstance(tests, str) else '\n'.join(tests)) + '\n'
+    "The program OpenCompass runs for MBPP: the code, then the test asserts (a list or one string), `==` checked."
+    return code + '\n' + checked_tests(tests if isinstance(tests, str) else '\n'.join(tests)) + '\n'
 
 def mbpp_metric(**limits) -> Metric:
     "MBPP `score` over (code, tests) pairs with the status counts as extra values; `limits` go to `run_programs`."
