@@ -63,7 +63,7 @@ def sandbox_python() -> str:
         if _others_can_run(c): return c
     raise RuntimeError('no Python interpreter that an unprivileged user may run (install python3 under /usr/bin)')
 
-# %% ../nbs/05a_sandbox.ipynb #4b9f3b21
+# %% ../nbs/05a_sandbox.ipynb #fad77b0e
 _isolate_ok = None
 
 def _can_isolate() -> bool:
@@ -71,14 +71,15 @@ def _can_isolate() -> bool:
     global _isolate_ok
     if _isolate_ok is None:
         tool = shutil.which('unshare')
-        _isolate_ok = bool(_is_root() and tool and subprocess.run(_isolate_prefix() + ['true'], capture_output=True).returncode == 0)
+        _isolate_ok = bool(_is_root() and tool and
+                           subprocess.run(_isolate_prefix() + ['true'], capture_output=True).returncode == 0)
     return _isolate_ok
 
 def _isolate_prefix() -> list:
     "Command prefix that starts the launcher (still root) with no network, its own mounts and its own IPC objects."
     return [shutil.which('unshare'), '--net', '--mount', '--ipc', '--propagation', 'private', '--']
 
-# %% ../nbs/05a_sandbox.ipynb #de9ffb5b
+# %% ../nbs/05a_sandbox.ipynb #8e709a8b
 _LAUNCHER = r'''
 import os, sys, resource, signal, ctypes, codecs
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -96,7 +97,8 @@ def _read_only_mounts(own):
         mp, opts = codecs.escape_decode(fields[1])[0], fields[3].split(b',')
         if mp == own or b'ro' in opts or mp.split(b'/')[1] in (b'proc', b'sys'): continue
         kept = os.statvfs(mp).f_flag
-        flags = MS_REMOUNT | MS_BIND | MS_RDONLY | (kept & (2 | 4 | 8 | 1024 | 2048)) | (MS_RELATIME if kept & 4096 else 0)
+        flags = MS_REMOUNT | MS_BIND | MS_RDONLY | (kept & (2 | 4 | 8 | 1024 | 2048))  # nosuid nodev noexec noatime..
+        flags |= MS_RELATIME if kept & 4096 else 0
         _ok(_libc.mount(None, mp, None, flags, None), 'make ' + mp.decode(errors='replace') + ' read-only')
 
 def _drop_to(uid):
@@ -156,7 +158,8 @@ def _seal(token, fd, end_code):
             if ours and type_(args[0]) is bytes_: write(fd, head + args[0]); exit_(0)
             raise RuntimeError_('ocnb sandbox: the ocnb.end event is reserved')
         if event in frames: raise ValueError_('ocnb sandbox: frames are hidden')
-        if event in blocked or event.startswith('ctypes.'): raise RuntimeError_('ocnb sandbox: ' + event + ' is blocked')
+        if event in blocked or event.startswith('ctypes.'):
+            raise RuntimeError_('ocnb sandbox: ' + event + ' is blocked')
         if event == 'object.__getattr__' and type_(args[1]) is str_ and args[1] in hidden:
             raise RuntimeError_('ocnb sandbox: frames are hidden')
         if event == 'import' and type_(args[0]) is str_ and args[0].split('.')[0] in ('ctypes', '_ctypes'):
@@ -201,9 +204,11 @@ def _child(fd):
     exit_(1)
 
 def _launch():
-    fd, cpu, mem, fsize, nproc, nofile, uid, isolate = map(int, sys.argv[1:9])
+    fd, cpu, mem, fsize, nproc, nofile, uid, host_ns = map(int, sys.argv[1:9])
     try:
-        if isolate: _read_only_mounts(os.fsencode(os.getcwd())); os.chdir(os.getcwd())  # now through the bind mount
+        if host_ns and os.stat('/proc/self/ns/mnt').st_ino == host_ns:
+            raise OSError(0, 'not in a private mount namespace, mounts left alone')
+        if host_ns: _read_only_mounts(os.fsencode(os.getcwd())); os.chdir(os.getcwd())  # now through the bind mount
         if uid >= 0: _drop_to(uid)
         _ok(_libc.prctl(36, 1, 0, 0, 0), 'become a subreaper')
         for lim, soft, hard in ((resource.RLIMIT_CPU, cpu, cpu + 1), (resource.RLIMIT_AS, mem, mem),
@@ -257,7 +262,7 @@ def _kill_uid(uid):
             except ProcessLookupError: pass
         time.sleep(0.01)
 
-# %% ../nbs/05a_sandbox.ipynb #e021f6b3
+# %% ../nbs/05a_sandbox.ipynb #46263fbe
 _MARK = 'OCNB_SANDBOX_RUN'
 _warned = False
 
@@ -304,7 +309,8 @@ def _kill_run(launcher_pid, marker):
     "Not root: kill the launcher's descendants, then the launcher, then whatever still has the run's session or marker."
     for _ in range(200):
         table = _proc_table()
-        left = _tree(launcher_pid, table) or [p for p, (_, sid) in table.items() if sid == launcher_pid] or _marked(marker)
+        session = [p for p, (_, sid) in table.items() if sid == launcher_pid]
+        left = _tree(launcher_pid, table) or session or _marked(marker)
         left = [p for p in left if p != os.getpid()]
         if not left: break
         for pid in left:
@@ -353,7 +359,7 @@ def _classify(report, returncode, timed_out, stderr_tail):
     if report: return report
     return 'failed', f'exited with code {returncode} before the end of the program ' + stderr_tail
 
-# %% ../nbs/05a_sandbox.ipynb #04859137
+# %% ../nbs/05a_sandbox.ipynb #d427920d
 def run_program(code: str, *, timeout: float = 10.0, cpu_s: int = None, memory_mb: int = 1024,
                 file_mb: int = 16, max_procs: int = 16) -> Outcome:
     "Run Python `code` in a limited child process (own temp dir, own session, unprivileged uid as root)."
@@ -366,7 +372,7 @@ def run_program(code: str, *, timeout: float = 10.0, cpu_s: int = None, memory_m
         Path(d, 'prog.py').write_text(code)
         token, (r, w) = secrets.token_hex(16), os.pipe()
         limits = [w, cpu_s or max(1, int(timeout + 0.999)), memory_mb << 20, file_mb << 20, max_procs, 64,
-                  -1 if uid is None else uid, int(isolate)]
+                  -1 if uid is None else uid, os.stat('/proc/self/ns/mnt').st_ino if isolate else 0]
         env = {'PATH': '/usr/bin:/bin', 'HOME': d, 'TMPDIR': d, 'LANG': 'C.UTF-8', 'PYTHONDONTWRITEBYTECODE': '1',
                _MARK: marker}
         cmd = [sandbox_python(), '-I', '-c', _LAUNCHER, *map(str, limits)]
