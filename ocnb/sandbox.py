@@ -79,7 +79,7 @@ def _isolate_prefix() -> list:
     "Command prefix that starts the launcher (still root) with no network, its own mounts and its own IPC objects."
     return [shutil.which('unshare'), '--net', '--mount', '--ipc', '--propagation', 'private', '--']
 
-# %% ../nbs/05a_sandbox.ipynb #8e709a8b
+# %% ../nbs/05a_sandbox.ipynb #79ae4f03
 _LAUNCHER = r'''
 import os, sys, resource, signal, ctypes, codecs
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -131,8 +131,14 @@ def _text(x):
     except BaseException: s = '?'
     return s if type(s) is str else '?'
 
-def _seal(token, fd, end_code):
-    "Install the audit hook that hides frames, memory and the report from the program, and writes the report."
+def _vault(head, fd, write, exit_, getframe, end_frame, hook_code):
+    "Holds the token in a suspended generator's frame; writes the report only when sent to by the hook from `_child`."
+    payload = yield
+    if getframe(1).f_code is hook_code and getframe(2) is end_frame: write(fd, head + payload); exit_(0)
+    yield  # refused: this generator is spent, so a stolen reference is worth nothing
+
+def _seal(token, fd, end_frame):
+    "Install the audit hook that hides frames, memory and the token from the program, and has the report written."
     import _thread, gc
     # Everything the hook uses is bound here: a program that patches builtins, os or sys cannot change it.
     getframe, write, stat, fstat, ident, exit_ = sys._getframe, os.write, os.stat, os.fstat, _thread.get_ident, os._exit
@@ -140,22 +146,22 @@ def _seal(token, fd, end_code):
     type_, str_, bytes_, int_ = type, str, bytes, int
     ValueError_, RuntimeError_, PermissionError_, ImportError_ = ValueError, RuntimeError, PermissionError, ImportError
     errors = (OSError, ValueError, TypeError, OverflowError, RuntimeError)
-    proc_dev, inside = os.stat('/proc').st_dev, [None]
+    proc_dev, inside, vault = os.stat('/proc').st_dev, [None], []
     frames = frozenset({'sys._getframe', 'sys._current_frames'})
     blocked = frozenset({'sys.settrace', 'sys.setprofile', 'sys.addaudithook', 'gc.get_objects', 'gc.get_referrers',
                          'gc.get_referents'})
     hidden = frozenset({'tb_frame', 'gi_frame', 'cr_frame', 'ag_frame'})
-    head = token + b'\t'
     def hook(event, args):
         if inside[0] == ident() or type_(event) is not str_: return
         if event == 'ocnb.end':
-            for s in signals:
+            for s in signals:  # no signal handler of the program runs from here on
                 try: set_handler(s, ignore)
                 except errors: pass
             gc_off(); inside[0] = ident()
-            ours = getframe(1).f_code is end_code
-            inside[0] = None
-            if ours and type_(args[0]) is bytes_: write(fd, head + args[0]); exit_(0)
+            try:
+                if type_(args[0]) is bytes_: vault[0].send(args[0])
+            except StopIteration: pass
+            finally: inside[0] = None
             raise RuntimeError_('ocnb sandbox: the ocnb.end event is reserved')
         if event in frames: raise ValueError_('ocnb sandbox: frames are hidden')
         if event in blocked or event.startswith('ctypes.'):
@@ -169,6 +175,7 @@ def _seal(token, fd, end_code):
             try: st = fstat(p) if type_(p) is int_ else stat(p) if type_(p) is str_ or type_(p) is bytes_ else None
             except errors: pass
             if st is not None and st.st_dev == proc_dev: raise PermissionError_('ocnb sandbox: /proc is not readable')
+    vault.append(_vault(token + b'\t', fd, write, exit_, getframe, end_frame, hook.__code__)); next(vault[0])
     sys.addaudithook(hook)
 
 def _child(fd):
@@ -183,8 +190,8 @@ def _child(fd):
     null = os.open(os.devnull, os.O_RDONLY); os.dup2(null, 0); os.close(null)
     _ok(_libc.prctl(4, 0, 0, 0, 0), 'clear dumpable')
     os.set_inheritable(fd, False)
-    audit, end_code = sys.audit, sys._getframe(0).f_code
-    _seal(token.strip(), fd, end_code)
+    audit = sys.audit
+    _seal(token.strip(), fd, sys._getframe(0))
     del token
     _libc = None
     for name in [m for m in sys.modules if m.split('.')[0] in ('ctypes', '_ctypes')]: del sys.modules[name]
@@ -207,7 +214,7 @@ def _launch():
     fd, cpu, mem, fsize, nproc, nofile, uid, host_ns = map(int, sys.argv[1:9])
     try:
         if host_ns and os.stat('/proc/self/ns/mnt').st_ino == host_ns:
-            raise OSError(0, 'not in a private mount namespace, mounts left alone')
+            raise OSError('not in a private mount namespace, mounts left alone')
         if host_ns: _read_only_mounts(os.fsencode(os.getcwd())); os.chdir(os.getcwd())  # now through the bind mount
         if uid >= 0: _drop_to(uid)
         _ok(_libc.prctl(36, 1, 0, 0, 0), 'become a subreaper')
