@@ -79,9 +79,9 @@ def _isolate_prefix() -> list:
     "Command prefix that starts the launcher (still root) with no network, its own mounts and its own IPC objects."
     return [shutil.which('unshare'), '--net', '--mount', '--ipc', '--propagation', 'private', '--']
 
-# %% ../nbs/05a_sandbox.ipynb #79ae4f03
-_LAUNCHER = r'''
-import os, sys, resource, signal, ctypes, codecs
+# %% ../nbs/05a_sandbox.ipynb #ce7fd621
+_SETUP = r'''
+import os, sys, ctypes, codecs
 _libc = ctypes.CDLL(None, use_errno=True)
 
 def _ok(r, what):
@@ -101,9 +101,23 @@ def _read_only_mounts(own):
         flags |= MS_RELATIME if kept & 4096 else 0
         _ok(_libc.mount(None, mp, None, flags, None), 'make ' + mp.decode(errors='replace') + ' read-only')
 
-def _drop_to(uid):
-    os.setgroups([]); os.setresgid(uid, uid, uid); os.setresuid(uid, uid, uid)
-    _ok(_libc.prctl(38, 1, 0, 0, 0), 'set no_new_privs')
+def _setup():
+    uid, host_ns = map(int, sys.argv[-2:])
+    try:
+        if host_ns and os.stat('/proc/self/ns/mnt').st_ino == host_ns:
+            raise OSError('not in a private mount namespace, mounts left alone')
+        if host_ns: _read_only_mounts(os.fsencode(os.getcwd())); os.chdir(os.getcwd())  # now through the bind mount
+        if uid >= 0: _ok(_libc.prctl(38, 1, 0, 0, 0), 'set no_new_privs')
+        _ok(_libc.prctl(36, 1, 0, 0, 0), 'become a subreaper')
+    except OSError as e:
+        os.write(2, ('ocnb-sandbox setup failed: ' + str(e) + '\n').encode()); os._exit(125)
+    os.execv(sys.executable, [sys.executable, '-I', '-c'] + sys.argv[1:])
+
+_setup()
+'''
+
+_LAUNCHER = r'''
+import os, sys, resource, signal
 
 def _children(me):
     "Pids whose parent is `me` (live or zombie)."
@@ -180,7 +194,6 @@ def _seal(token, fd, end_frame):
 
 def _child(fd):
     "Runs the program and reports how it ended; the process never returns from here."
-    global _libc
     exit_ = os._exit
     token = b''
     while not token.endswith(b'\n'):
@@ -188,13 +201,10 @@ def _child(fd):
         if not chunk: break
         token += chunk
     null = os.open(os.devnull, os.O_RDONLY); os.dup2(null, 0); os.close(null)
-    _ok(_libc.prctl(4, 0, 0, 0, 0), 'clear dumpable')
     os.set_inheritable(fd, False)
     audit = sys.audit
     _seal(token.strip(), fd, sys._getframe(0))
     del token
-    _libc = None
-    for name in [m for m in sys.modules if m.split('.')[0] in ('ctypes', '_ctypes')]: del sys.modules[name]
     main = type(sys)('__main__')
     g = main.__dict__; g['__builtins__'] = __builtins__
     sys.modules['__main__'], sys.argv = main, ['prog.py']
@@ -211,13 +221,9 @@ def _child(fd):
     exit_(1)
 
 def _launch():
-    fd, cpu, mem, fsize, nproc, nofile, uid, host_ns = map(int, sys.argv[1:9])
+    fd, cpu, mem, fsize, nproc, nofile, uid = map(int, sys.argv[1:8])
     try:
-        if host_ns and os.stat('/proc/self/ns/mnt').st_ino == host_ns:
-            raise OSError('not in a private mount namespace, mounts left alone')
-        if host_ns: _read_only_mounts(os.fsencode(os.getcwd())); os.chdir(os.getcwd())  # now through the bind mount
-        if uid >= 0: _drop_to(uid)
-        _ok(_libc.prctl(36, 1, 0, 0, 0), 'become a subreaper')
+        if uid >= 0: os.setgroups([]); os.setresgid(uid, uid, uid); os.setresuid(uid, uid, uid)  # ends dumpable too
         for lim, soft, hard in ((resource.RLIMIT_CPU, cpu, cpu + 1), (resource.RLIMIT_AS, mem, mem),
                                 (resource.RLIMIT_FSIZE, fsize, fsize), (resource.RLIMIT_NPROC, nproc, nproc),
                                 (resource.RLIMIT_NOFILE, nofile, nofile), (resource.RLIMIT_CORE, 0, 0)):
@@ -366,7 +372,7 @@ def _classify(report, returncode, timed_out, stderr_tail):
     if report: return report
     return 'failed', f'exited with code {returncode} before the end of the program ' + stderr_tail
 
-# %% ../nbs/05a_sandbox.ipynb #d427920d
+# %% ../nbs/05a_sandbox.ipynb #a82a2603
 def run_program(code: str, *, timeout: float = 10.0, cpu_s: int = None, memory_mb: int = 1024,
                 file_mb: int = 16, max_procs: int = 16) -> Outcome:
     "Run Python `code` in a limited child process (own temp dir, own session, unprivileged uid as root)."
@@ -382,7 +388,7 @@ def run_program(code: str, *, timeout: float = 10.0, cpu_s: int = None, memory_m
                   -1 if uid is None else uid, os.stat('/proc/self/ns/mnt').st_ino if isolate else 0]
         env = {'PATH': '/usr/bin:/bin', 'HOME': d, 'TMPDIR': d, 'LANG': 'C.UTF-8', 'PYTHONDONTWRITEBYTECODE': '1',
                _MARK: marker}
-        cmd = [sandbox_python(), '-I', '-c', _LAUNCHER, *map(str, limits)]
+        cmd = [sandbox_python(), '-I', '-c', _SETUP, _LAUNCHER, *map(str, limits)]
         if isolate: cmd = _isolate_prefix() + cmd
         out = open(Path(d, '.out'), 'w+b')
         proc = subprocess.Popen(cmd, cwd=d, env=env, stdin=subprocess.PIPE, stdout=out, stderr=out, pass_fds=(w,),
