@@ -79,10 +79,14 @@ def _isolate_prefix() -> list:
     "Command prefix that starts the launcher (still root) with no network, its own mounts and its own IPC objects."
     return [shutil.which('unshare'), '--net', '--mount', '--ipc', '--propagation', 'private', '--']
 
-# %% ../nbs/05a_sandbox.ipynb #ce7fd621
+# %% ../nbs/05a_sandbox.ipynb #07bc8c20
 _SETUP = r'''
-import os, sys, ctypes, codecs
-_libc = ctypes.CDLL(None, use_errno=True)
+import os, sys, codecs
+try:
+    import ctypes
+    _libc = ctypes.CDLL(None, use_errno=True)
+except (ImportError, OSError) as e:
+    os.write(2, ('ocnb-sandbox setup failed: no ctypes: ' + str(e) + '\n').encode()); os._exit(125)
 
 def _ok(r, what):
     if r != 0: raise OSError(ctypes.get_errno(), what + ': ' + os.strerror(ctypes.get_errno()))
@@ -275,7 +279,7 @@ def _kill_uid(uid):
             except ProcessLookupError: pass
         time.sleep(0.01)
 
-# %% ../nbs/05a_sandbox.ipynb #46263fbe
+# %% ../nbs/05a_sandbox.ipynb #9e1c1df4
 _MARK = 'OCNB_SANDBOX_RUN'
 _warned = False
 
@@ -318,24 +322,24 @@ def _marked(marker):
         if want in env.split(b'\0'): pids.append(int(p))
     return pids
 
-def _kill_run(launcher_pid, marker):
+def _kill_run(proc, marker):
     "Not root: kill the launcher's descendants, then the launcher, then whatever still has the run's session or marker."
+    launcher_pid, running = proc.pid, proc.poll() is None  # once reaped, its pid may belong to someone else
     for _ in range(200):
         table = _proc_table()
         session = [p for p, (_, sid) in table.items() if sid == launcher_pid]
-        left = _tree(launcher_pid, table) or session or _marked(marker)
+        left = (_tree(launcher_pid, table) if running else []) or session or _marked(marker)
         left = [p for p in left if p != os.getpid()]
         if not left: break
         for pid in left:
             try: os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError): pass
         time.sleep(0.01)
-    try: os.kill(launcher_pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError): pass
+    if running: proc.kill()
 
 def _kill_all(proc, uid, marker):
     "Kill everything of the run: as root every process of its uid, otherwise its tree, session and marked processes."
-    if uid is None: _kill_run(proc.pid, marker)
+    if uid is None: _kill_run(proc, marker)
     try: os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError): pass
     if uid is not None: _kill_uid(uid)
