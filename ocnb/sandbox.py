@@ -79,7 +79,7 @@ def _isolate_prefix() -> list:
     "Command prefix that starts the launcher (still root) with no network, its own mounts and its own IPC objects."
     return [shutil.which('unshare'), '--net', '--mount', '--ipc', '--propagation', 'private', '--']
 
-# %% ../nbs/05a_sandbox.ipynb #07bc8c20
+# %% ../nbs/05a_sandbox.ipynb #cb31038c
 _SETUP = r'''
 import os, sys, codecs
 try:
@@ -121,7 +121,7 @@ _setup()
 '''
 
 _LAUNCHER = r'''
-import os, sys, resource, signal
+import os, sys, resource, signal, _thread
 
 def _children(me):
     "Pids whose parent is `me` (live or zombie)."
@@ -157,7 +157,7 @@ def _vault(head, fd, write, exit_, getframe, end_frame, hook_code):
 
 def _seal(token, fd, end_frame):
     "Install the audit hook that hides frames, memory and the token from the program, and has the report written."
-    import _thread, gc
+    import gc
     # Everything the hook uses is bound here: a program that patches builtins, os or sys cannot change it.
     getframe, write, stat, fstat, ident, exit_ = sys._getframe, os.write, os.stat, os.fstat, _thread.get_ident, os._exit
     gc_off, set_handler, ignore, signals = gc.disable, signal.signal, signal.SIG_IGN, signal.valid_signals()
@@ -194,6 +194,11 @@ def _seal(token, fd, end_frame):
             except errors: pass
             if st is not None and st.st_dev == proc_dev: raise PermissionError_('ocnb sandbox: /proc is not readable')
     vault.append(_vault(token + b'\t', fd, write, exit_, getframe, end_frame, hook.__code__)); next(vault[0])
+    def forget():
+        "In a process the program forks: drop the token before any of the program's code runs there."
+        spent, vault[0] = vault[0], None
+        spent.close()
+    os.register_at_fork(after_in_child=forget)
     sys.addaudithook(hook)
 
 def _child(fd):
@@ -212,15 +217,22 @@ def _child(fd):
     main = type(sys)('__main__')
     g = main.__dict__; g['__builtins__'] = __builtins__
     sys.modules['__main__'], sys.argv = main, ['prog.py']
-    status, detail = 'pass', ''
-    try:
-        with open('prog.py') as f: code = compile(f.read(), 'prog.py', 'exec')
-        exec(code, g)
-    except AssertionError as e: status, detail = 'wrong_answer', 'AssertionError: ' + _text(e)
-    except MemoryError:
-        g.clear(); status, detail = 'failed', 'MemoryError'
-    except SystemExit as e: status, detail = 'failed', 'SystemExit: ' + _text(e.code)
-    except BaseException as e: status, detail = 'failed', _text(type(e).__name__) + ': ' + _text(e)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # no Python signal handler is left in the process
+    result, done = [], _thread.allocate_lock()
+    def program():
+        "Runs in a thread of its own, where the program cannot install a signal handler."
+        r = ('failed', 'the program thread ended abnormally')
+        try:
+            with open('prog.py') as f: code = compile(f.read(), 'prog.py', 'exec')
+            exec(code, g); r = ('pass', '')
+        except AssertionError as e: r = ('wrong_answer', 'AssertionError: ' + _text(e))
+        except MemoryError:
+            g.clear(); r = ('failed', 'MemoryError')
+        except SystemExit as e: r = ('failed', 'SystemExit: ' + _text(e.code))
+        except BaseException as e: r = ('failed', _text(type(e).__name__) + ': ' + _text(e))
+        finally: result.append(r); done.release()
+    done.acquire(); _thread.start_new_thread(program, ()); done.acquire()
+    status, detail = result[0]
     audit('ocnb.end', (status + '\t' + detail.replace('\n', ' ')[:300] + '\n').encode(errors='replace'))
     exit_(1)
 
