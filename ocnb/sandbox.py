@@ -79,7 +79,7 @@ def _isolate_prefix() -> list:
     "Command prefix that starts the launcher (still root) with no network, its own mounts and its own IPC objects."
     return [shutil.which('unshare'), '--net', '--mount', '--ipc', '--propagation', 'private', '--']
 
-# %% ../nbs/05a_sandbox.ipynb #cb31038c
+# %% ../nbs/05a_sandbox.ipynb #8f3c3797
 _SETUP = r'''
 import os, sys, codecs
 try:
@@ -167,7 +167,7 @@ def _seal(token, fd, end_frame):
     proc_dev, inside, vault = os.stat('/proc').st_dev, [None], []
     frames = frozenset({'sys._getframe', 'sys._current_frames'})
     blocked = frozenset({'sys.settrace', 'sys.setprofile', 'sys.addaudithook', 'gc.get_objects', 'gc.get_referrers',
-                         'gc.get_referents'})
+                         'gc.get_referents', 'cpython.PyInterpreterState_New'})  # a subinterpreter has no hook
     hidden = frozenset({'tb_frame', 'gi_frame', 'cr_frame', 'ag_frame'})
     def hook(event, args):
         if inside[0] == ident() or type_(event) is not str_: return
@@ -186,8 +186,9 @@ def _seal(token, fd, end_frame):
             raise RuntimeError_('ocnb sandbox: ' + event + ' is blocked')
         if event == 'object.__getattr__' and type_(args[1]) is str_ and args[1] in hidden:
             raise RuntimeError_('ocnb sandbox: frames are hidden')
-        if event == 'import' and type_(args[0]) is str_ and args[0].split('.')[0] in ('ctypes', '_ctypes'):
-            raise ImportError_('ocnb sandbox: ctypes is blocked')
+        if event == 'import' and type_(args[0]) is str_ and (
+                args[0].split('.')[0] == 'ctypes' or args[0].startswith(('_ctypes', '_test', '_xx', '_interp'))):
+            raise ImportError_('ocnb sandbox: ' + args[0] + ' is blocked')
         if event == 'open' or event == 'os.chdir':
             p, st = args[0], None
             try: st = fstat(p) if type_(p) is int_ else stat(p) if type_(p) is str_ or type_(p) is bytes_ else None
