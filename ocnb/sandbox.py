@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['SANDBOX_UID_BASE', 'humaneval_pass1', 'mbpp_score', 'Outcome', 'sandbox_python', 'run_program', 'run_programs',
-           'humaneval_program', 'program_metric', 'humaneval_metric', 'mbpp_program', 'mbpp_metric']
+           'checked_tests', 'humaneval_program', 'program_metric', 'humaneval_metric', 'mbpp_program', 'mbpp_metric']
 
-# %% ../nbs/05a_sandbox.ipynb #4ffa18e3
-import os, re, secrets, shutil, signal, stat, subprocess, sys, tempfile, time
+# %% ../nbs/05a_sandbox.ipynb #a3651800
+import ast, os, re, secrets, shutil, signal, stat, subprocess, sys, tempfile, time, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,51 +63,202 @@ def sandbox_python() -> str:
         if _others_can_run(c): return c
     raise RuntimeError('no Python interpreter that an unprivileged user may run (install python3 under /usr/bin)')
 
-# %% ../nbs/05a_sandbox.ipynb #ea78de3d
-_netns_ok = None
+# %% ../nbs/05a_sandbox.ipynb #fad77b0e
+_isolate_ok = None
 
-def _can_isolate_network() -> bool:
-    "True when we may start programs in a fresh network namespace (root, with util-linux `unshare` and `setpriv`)."
-    global _netns_ok
-    if _netns_ok is None:
-        tools = [shutil.which(t) for t in ('unshare', 'setpriv')]
-        _netns_ok = _is_root() and all(tools) and subprocess.run([tools[0], '-n', '--', 'true'], capture_output=True).returncode == 0
-    return _netns_ok
+def _can_isolate() -> bool:
+    "True when we may start programs in fresh network, mount and IPC namespaces (root, with util-linux `unshare`)."
+    global _isolate_ok
+    if _isolate_ok is None:
+        tool = shutil.which('unshare')
+        _isolate_ok = bool(_is_root() and tool and
+                           subprocess.run(_isolate_prefix() + ['true'], capture_output=True).returncode == 0)
+    return _isolate_ok
 
-def _drop_privileges_prefix(uid) -> list:
-    "Command prefix that starts the program with no network, as `uid`, without supplementary groups or new privileges."
-    return [shutil.which('unshare'), '-n', '--', shutil.which('setpriv'), f'--reuid={uid}', f'--regid={uid}',
-            '--clear-groups', '--no-new-privs', '--']
+def _isolate_prefix() -> list:
+    "Command prefix that starts the launcher (still root) with no network, its own mounts and its own IPC objects."
+    return [shutil.which('unshare'), '--net', '--mount', '--ipc', '--propagation', 'private', '--']
 
-# %% ../nbs/05a_sandbox.ipynb #f244c3cc
-_LAUNCHER = r'''
-import os, sys, resource
-def _main():
-    token = sys.stdin.readline().strip()
-    fd, cpu, mem, fsize, nproc, nofile = map(int, sys.argv[1:7])
-    for lim, soft, hard in ((resource.RLIMIT_CPU, cpu, cpu + 1), (resource.RLIMIT_AS, mem, mem),
-                            (resource.RLIMIT_FSIZE, fsize, fsize), (resource.RLIMIT_NPROC, nproc, nproc),
-                            (resource.RLIMIT_NOFILE, nofile, nofile), (resource.RLIMIT_CORE, 0, 0)):
-        resource.setrlimit(lim, (soft, hard))
-    sys.stdin = open(os.devnull)
-    report = os.fdopen(fd, 'w')
-    def say(status, detail=''):
-        report.write(token + '\t' + status + '\t' + detail.replace('\n', ' ')[:300] + '\n'); report.flush()
-    g = {'__name__': '__main__', '__builtins__': __builtins__}
+# %% ../nbs/05a_sandbox.ipynb #8f3c3797
+_SETUP = r'''
+import os, sys, codecs
+try:
+    import ctypes
+    _libc = ctypes.CDLL(None, use_errno=True)
+except (ImportError, OSError) as e:
+    os.write(2, ('ocnb-sandbox setup failed: no ctypes: ' + str(e) + '\n').encode()); os._exit(125)
+
+def _ok(r, what):
+    if r != 0: raise OSError(ctypes.get_errno(), what + ': ' + os.strerror(ctypes.get_errno()))
+
+def _read_only_mounts(own):
+    "In our private mount namespace: the program's dir stays writable, every other mount becomes read-only."
+    MS_RDONLY, MS_REMOUNT, MS_BIND, MS_RELATIME = 1, 32, 4096, 1 << 21
+    _ok(_libc.mount(own, own, None, MS_BIND, None), 'bind-mount the program dir')
+    with open('/proc/self/mounts', 'rb') as f: table = f.read().splitlines()
+    for line in table:
+        fields = line.split(b' ')
+        mp, opts = codecs.escape_decode(fields[1])[0], fields[3].split(b',')
+        if mp == own or b'ro' in opts or mp.split(b'/')[1] in (b'proc', b'sys'): continue
+        kept = os.statvfs(mp).f_flag
+        flags = MS_REMOUNT | MS_BIND | MS_RDONLY | (kept & (2 | 4 | 8 | 1024 | 2048))  # nosuid nodev noexec noatime..
+        flags |= MS_RELATIME if kept & 4096 else 0
+        _ok(_libc.mount(None, mp, None, flags, None), 'make ' + mp.decode(errors='replace') + ' read-only')
+
+def _setup():
+    uid, host_ns = map(int, sys.argv[-2:])
     try:
-        src = open('prog.py').read()
-        sys.argv = ['prog.py']
-        exec(compile(src, 'prog.py', 'exec'), g)
-    except AssertionError as e: say('wrong_answer', 'AssertionError: ' + str(e))
-    except MemoryError:
-        g.clear(); say('failed', 'MemoryError')
-    except SystemExit as e: say('failed', 'SystemExit: ' + str(e.code))
-    except BaseException as e: say('failed', type(e).__name__ + ': ' + str(e))
-    else: say('pass')
-_main()
+        if host_ns and os.stat('/proc/self/ns/mnt').st_ino == host_ns:
+            raise OSError('not in a private mount namespace, mounts left alone')
+        if host_ns: _read_only_mounts(os.fsencode(os.getcwd())); os.chdir(os.getcwd())  # now through the bind mount
+        if uid >= 0: _ok(_libc.prctl(38, 1, 0, 0, 0), 'set no_new_privs')
+        _ok(_libc.prctl(36, 1, 0, 0, 0), 'become a subreaper')
+    except OSError as e:
+        os.write(2, ('ocnb-sandbox setup failed: ' + str(e) + '\n').encode()); os._exit(125)
+    os.execv(sys.executable, [sys.executable, '-I', '-c'] + sys.argv[1:])
+
+_setup()
 '''
 
-# %% ../nbs/05a_sandbox.ipynb #dc5c2f2b
+_LAUNCHER = r'''
+import os, sys, resource, signal, _thread
+
+def _children(me):
+    "Pids whose parent is `me` (live or zombie)."
+    kids = []
+    for name in os.listdir('/proc'):
+        if not name.isdigit(): continue
+        try:
+            with open('/proc/' + name + '/stat', 'rb') as f: stat = f.read()
+        except OSError: continue
+        if int(stat[stat.rindex(b')') + 2:].split()[1]) == me: kids.append(int(name))
+    return kids
+
+def _end_all_children():
+    "Kill every child, including orphans re-parented to us (we are a subreaper), until there are none."
+    me = os.getpid()
+    while True:
+        for pid in _children(me):
+            try: os.kill(pid, signal.SIGKILL)
+            except OSError: pass
+        try: os.waitpid(-1, 0)
+        except ChildProcessError: return
+
+def _text(x):
+    try: s = str(x)
+    except BaseException: s = '?'
+    return s if type(s) is str else '?'
+
+def _vault(head, fd, write, exit_, getframe, end_frame, hook_code):
+    "Holds the token in a suspended generator's frame; writes the report only when sent to by the hook from `_child`."
+    payload = yield
+    if getframe(1).f_code is hook_code and getframe(2) is end_frame: write(fd, head + payload); exit_(0)
+    yield  # refused: this generator is spent, so a stolen reference is worth nothing
+
+def _seal(token, fd, end_frame):
+    "Install the audit hook that hides frames, memory and the token from the program, and has the report written."
+    import gc
+    # Everything the hook uses is bound here: a program that patches builtins, os or sys cannot change it.
+    getframe, write, stat, fstat, ident, exit_ = sys._getframe, os.write, os.stat, os.fstat, _thread.get_ident, os._exit
+    gc_off, set_handler, ignore, signals = gc.disable, signal.signal, signal.SIG_IGN, signal.valid_signals()
+    type_, str_, bytes_, int_ = type, str, bytes, int
+    ValueError_, RuntimeError_, PermissionError_, ImportError_ = ValueError, RuntimeError, PermissionError, ImportError
+    errors = (OSError, ValueError, TypeError, OverflowError, RuntimeError)
+    proc_dev, inside, vault = os.stat('/proc').st_dev, [None], []
+    frames = frozenset({'sys._getframe', 'sys._current_frames'})
+    blocked = frozenset({'sys.settrace', 'sys.setprofile', 'sys.addaudithook', 'gc.get_objects', 'gc.get_referrers',
+                         'gc.get_referents', 'cpython.PyInterpreterState_New'})  # a subinterpreter has no hook
+    hidden = frozenset({'tb_frame', 'gi_frame', 'cr_frame', 'ag_frame'})
+    def hook(event, args):
+        if inside[0] == ident() or type_(event) is not str_: return
+        if event == 'ocnb.end':
+            for s in signals:  # no signal handler of the program runs from here on
+                try: set_handler(s, ignore)
+                except errors: pass
+            gc_off(); inside[0] = ident()
+            try:
+                if type_(args[0]) is bytes_: vault[0].send(args[0])
+            except StopIteration: pass
+            finally: inside[0] = None
+            raise RuntimeError_('ocnb sandbox: the ocnb.end event is reserved')
+        if event in frames: raise ValueError_('ocnb sandbox: frames are hidden')
+        if event in blocked or event.startswith('ctypes.'):
+            raise RuntimeError_('ocnb sandbox: ' + event + ' is blocked')
+        if event == 'object.__getattr__' and type_(args[1]) is str_ and args[1] in hidden:
+            raise RuntimeError_('ocnb sandbox: frames are hidden')
+        if event == 'import' and type_(args[0]) is str_ and (
+                args[0].split('.')[0] == 'ctypes' or args[0].startswith(('_ctypes', '_test', '_xx', '_interp'))):
+            raise ImportError_('ocnb sandbox: ' + args[0] + ' is blocked')
+        if event == 'open' or event == 'os.chdir':
+            p, st = args[0], None
+            try: st = fstat(p) if type_(p) is int_ else stat(p) if type_(p) is str_ or type_(p) is bytes_ else None
+            except errors: pass
+            if st is not None and st.st_dev == proc_dev: raise PermissionError_('ocnb sandbox: /proc is not readable')
+    vault.append(_vault(token + b'\t', fd, write, exit_, getframe, end_frame, hook.__code__)); next(vault[0])
+    def forget():
+        "In a process the program forks: drop the token before any of the program's code runs there."
+        spent, vault[0] = vault[0], None
+        spent.close()
+    os.register_at_fork(after_in_child=forget)
+    sys.addaudithook(hook)
+
+def _child(fd):
+    "Runs the program and reports how it ended; the process never returns from here."
+    exit_ = os._exit
+    token = b''
+    while not token.endswith(b'\n'):
+        chunk = os.read(0, 64)
+        if not chunk: break
+        token += chunk
+    null = os.open(os.devnull, os.O_RDONLY); os.dup2(null, 0); os.close(null)
+    os.set_inheritable(fd, False)
+    audit = sys.audit
+    _seal(token.strip(), fd, sys._getframe(0))
+    del token
+    main = type(sys)('__main__')
+    g = main.__dict__; g['__builtins__'] = __builtins__
+    sys.modules['__main__'], sys.argv = main, ['prog.py']
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # no Python signal handler is left in the process
+    result, done = [], _thread.allocate_lock()
+    def program():
+        "Runs in a thread of its own, where the program cannot install a signal handler."
+        r = ('failed', 'the program thread ended abnormally')
+        try:
+            with open('prog.py') as f: code = compile(f.read(), 'prog.py', 'exec')
+            exec(code, g); r = ('pass', '')
+        except AssertionError as e: r = ('wrong_answer', 'AssertionError: ' + _text(e))
+        except MemoryError:
+            g.clear(); r = ('failed', 'MemoryError')
+        except SystemExit as e: r = ('failed', 'SystemExit: ' + _text(e.code))
+        except BaseException as e: r = ('failed', _text(type(e).__name__) + ': ' + _text(e))
+        finally: result.append(r); done.release()
+    done.acquire(); _thread.start_new_thread(program, ()); done.acquire()
+    status, detail = result[0]
+    audit('ocnb.end', (status + '\t' + detail.replace('\n', ' ')[:300] + '\n').encode(errors='replace'))
+    exit_(1)
+
+def _launch():
+    fd, cpu, mem, fsize, nproc, nofile, uid = map(int, sys.argv[1:8])
+    try:
+        if uid >= 0: os.setgroups([]); os.setresgid(uid, uid, uid); os.setresuid(uid, uid, uid)  # ends dumpable too
+        for lim, soft, hard in ((resource.RLIMIT_CPU, cpu, cpu + 1), (resource.RLIMIT_AS, mem, mem),
+                                (resource.RLIMIT_FSIZE, fsize, fsize), (resource.RLIMIT_NPROC, nproc, nproc),
+                                (resource.RLIMIT_NOFILE, nofile, nofile), (resource.RLIMIT_CORE, 0, 0)):
+            resource.setrlimit(lim, (soft, hard))
+    except OSError as e:
+        os.write(2, ('ocnb-sandbox setup failed: ' + str(e) + '\n').encode()); os._exit(125)
+    pid, exit_ = os.fork(), os._exit
+    if pid == 0: _child(fd); exit_(1)
+    os.close(0); os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    _end_all_children()
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL): os._exit(124)  # CPU limit
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
+
+_launch()
+'''
+
+# %% ../nbs/05a_sandbox.ipynb #43c23877
 def _run_dir(owner):
     "A fresh private temp dir for one program, owned by the sandbox uid when there is one."
     d = tempfile.mkdtemp(prefix='ocnb-sandbox-')
@@ -141,16 +292,75 @@ def _kill_uid(uid):
             except ProcessLookupError: pass
         time.sleep(0.01)
 
-def _kill_all(proc, uid):
-    "Kill the program's process group and, when it has its own uid, every process of that uid."
+# %% ../nbs/05a_sandbox.ipynb #9e1c1df4
+_MARK = 'OCNB_SANDBOX_RUN'
+_warned = False
+
+def _warn_unconfined():
+    global _warned
+    if _warned: return
+    _warned = True
+    warnings.warn('ocnb.sandbox is not running as root, so generated programs run as you: they can read and write '
+                  'your files, reach the network and signal your processes (this one too); only resource limits '
+                  'apply, and the processes they start are killed when they end. Run as root for an unprivileged '
+                  'uid, no network and a read-only file system.', RuntimeWarning, stacklevel=3)
+
+def _proc_table():
+    "{pid: (ppid, session)} of every live (not zombie) process, from `/proc/<pid>/stat` (readable for any process)."
+    table = {}
+    for p in os.listdir('/proc'):
+        if not p.isdigit(): continue
+        try: stat = Path('/proc', p, 'stat').read_bytes()
+        except OSError: continue
+        f = stat[stat.rindex(b')') + 2:].split()
+        if f[0] not in (b'Z', b'X'): table[int(p)] = (int(f[1]), int(f[3]))
+    return table
+
+def _tree(root, table):
+    "Every descendant of `root` in `table`."
+    kids = {}
+    for pid, (ppid, _) in table.items(): kids.setdefault(ppid, []).append(pid)
+    out, todo = [], list(kids.get(root, []))
+    while todo:
+        pid = todo.pop(); out.append(pid); todo += kids.get(pid, [])
+    return out
+
+def _marked(marker):
+    "Pids of our processes whose environment holds the run's marker."
+    want, pids = f'{_MARK}={marker}'.encode(), []
+    for p in os.listdir('/proc'):
+        if not p.isdigit(): continue
+        try: env = Path('/proc', p, 'environ').read_bytes()
+        except OSError: continue
+        if want in env.split(b'\0'): pids.append(int(p))
+    return pids
+
+def _kill_run(proc, marker):
+    "Not root: kill the launcher's descendants, then the launcher, then whatever still has the run's session or marker."
+    launcher_pid, running = proc.pid, proc.poll() is None  # once reaped, its pid may belong to someone else
+    for _ in range(200):
+        table = _proc_table()
+        session = [p for p, (_, sid) in table.items() if sid == launcher_pid]
+        left = (_tree(launcher_pid, table) if running else []) or session or _marked(marker)
+        left = [p for p in left if p != os.getpid()]
+        if not left: break
+        for pid in left:
+            try: os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError): pass
+        time.sleep(0.01)
+    if running: proc.kill()
+
+def _kill_all(proc, uid, marker):
+    "Kill everything of the run: as root every process of its uid, otherwise its tree, session and marked processes."
+    if uid is None: _kill_run(proc, marker)
     try: os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError): pass
     if uid is not None: _kill_uid(uid)
 
-_SHARED_TMP = ('/tmp', '/var/tmp', '/dev/shm')
+_SHARED_TMP = ('/tmp', '/var/tmp', '/dev/shm', '/run/lock')
 
 def _remove_strays(uid):
-    "Remove what the sandbox uid left in the world-writable temp dirs (it can write nowhere else outside its own dir)."
+    "Without a mount namespace: remove what the sandbox uid left at the top of the world-writable temp dirs."
     for top in _SHARED_TMP:
         try: entries = list(os.scandir(top))
         except OSError: continue
@@ -166,7 +376,7 @@ def _tail(f, n=300):
     f.flush(); f.seek(0, os.SEEK_END); f.seek(max(0, f.tell() - n))
     return f.read().decode(errors='replace').strip().split('\n')[-1]
 
-# %% ../nbs/05a_sandbox.ipynb #96fc2f63
+# %% ../nbs/05a_sandbox.ipynb #799819a4
 def _parse_report(text, token):
     for line in text.splitlines():
         parts = line.split('\t', 2)
@@ -175,47 +385,52 @@ def _parse_report(text, token):
 
 def _classify(report, returncode, timed_out, stderr_tail):
     if timed_out: return 'timeout', 'wall-clock limit'
-    if returncode in (-signal.SIGXCPU, -signal.SIGKILL): return 'timeout', 'CPU limit'
+    if returncode in (124, -signal.SIGXCPU): return 'timeout', 'CPU limit'
     if report: return report
     return 'failed', f'exited with code {returncode} before the end of the program ' + stderr_tail
 
-# %% ../nbs/05a_sandbox.ipynb #d13865e4
+# %% ../nbs/05a_sandbox.ipynb #a82a2603
 def run_program(code: str, *, timeout: float = 10.0, cpu_s: int = None, memory_mb: int = 1024,
                 file_mb: int = 16, max_procs: int = 16) -> Outcome:
     "Run Python `code` in a limited child process (own temp dir, own session, unprivileged uid as root)."
+    if not _is_root(): _warn_unconfined()
     uid, lock = _claim_uid() if _is_root() else (None, None)
     if uid is not None: _kill_uid(uid)
-    d, start, out = _run_dir(uid), time.monotonic(), None
+    d, start, out, marker = _run_dir(uid), time.monotonic(), None, secrets.token_hex(8)
+    isolate = uid is not None and _can_isolate()
     try:
         Path(d, 'prog.py').write_text(code)
         token, (r, w) = secrets.token_hex(16), os.pipe()
-        limits = [w, cpu_s or max(1, int(timeout + 0.999)), memory_mb << 20, file_mb << 20, max_procs, 64]
-        env = {'PATH': '/usr/bin:/bin', 'HOME': d, 'TMPDIR': d, 'LANG': 'C.UTF-8', 'PYTHONDONTWRITEBYTECODE': '1'}
-        cmd, ids = [sandbox_python(), '-I', '-c', _LAUNCHER, *map(str, limits)], {}
-        if uid is not None and _can_isolate_network(): cmd = _drop_privileges_prefix(uid) + cmd
-        elif uid is not None: ids = dict(user=uid, group=uid, extra_groups=[])
+        limits = [w, cpu_s or max(1, int(timeout + 0.999)), memory_mb << 20, file_mb << 20, max_procs, 64,
+                  -1 if uid is None else uid, os.stat('/proc/self/ns/mnt').st_ino if isolate else 0]
+        env = {'PATH': '/usr/bin:/bin', 'HOME': d, 'TMPDIR': d, 'LANG': 'C.UTF-8', 'PYTHONDONTWRITEBYTECODE': '1',
+               _MARK: marker}
+        cmd = [sandbox_python(), '-I', '-c', _SETUP, _LAUNCHER, *map(str, limits)]
+        if isolate: cmd = _isolate_prefix() + cmd
         out = open(Path(d, '.out'), 'w+b')
         proc = subprocess.Popen(cmd, cwd=d, env=env, stdin=subprocess.PIPE, stdout=out, stderr=out, pass_fds=(w,),
-                                start_new_session=True, **ids)
+                                start_new_session=True)
         os.close(w)
         timed_out = False
         try:
             proc.stdin.write((token + '\n').encode()); proc.stdin.close()
             proc.wait(timeout=timeout)
         except (subprocess.TimeoutExpired, BrokenPipeError) as e: timed_out = isinstance(e, subprocess.TimeoutExpired)
-        _kill_all(proc, uid); proc.wait()
+        _kill_all(proc, uid, marker); proc.wait()
         os.set_blocking(r, False)
         try: raw = os.read(r, 1 << 16)
         except BlockingIOError: raw = b''
         os.close(r)
-        report = _parse_report(raw.decode(errors='replace'), token)
-        tail = _tail(out)
+        report, tail = _parse_report(raw.decode(errors='replace'), token), _tail(out)
+        if proc.returncode == 125 and tail.startswith('ocnb-sandbox setup failed'): raise RuntimeError(tail)
         status, detail = _classify(report, proc.returncode, timed_out, tail)
         return Outcome(status, detail, round(time.monotonic() - start, 3))
     finally:
         if out is not None: out.close()
         shutil.rmtree(d, ignore_errors=True)
-        if uid is not None: _remove_strays(uid); lock.close()
+        if uid is not None:
+            if not isolate: _remove_strays(uid)
+            lock.close()
 
 # %% ../nbs/05a_sandbox.ipynb #7d36de85
 def run_programs(codes, *, workers: int = None, **limits) -> list:
@@ -223,7 +438,59 @@ def run_programs(codes, *, workers: int = None, **limits) -> list:
     workers = max(1, min(workers or os.cpu_count() or 1, 64))
     with ThreadPoolExecutor(workers) as ex: return list(ex.map(lambda c: run_program(c, **limits), codes))
 
-# %% ../nbs/05a_sandbox.ipynb #6be11f32
+# %% ../nbs/05a_sandbox.ipynb #fe2687f3
+_EQ_CHECK = r'''
+_OCNB_SCALARS = (int, float, complex, bool, str, bytes, type(None))
+_OCNB_OPAQUE = object()
+
+def _ocnb_exact(x, depth=0):
+    "True when `x` is plain data of exactly the builtin types (and so compares without any program code)."
+    t = type(x)
+    if t in _OCNB_SCALARS: return True
+    if depth > 100: return False
+    if t in (list, tuple, set, frozenset): return all(_ocnb_exact(v, depth + 1) for v in x)
+    if t is dict: return all(_ocnb_exact(k, depth + 1) and _ocnb_exact(v, depth + 1) for k, v in x.items())
+    return False
+
+def _ocnb_plain(x, depth=0):
+    "A plain copy of the value `x` holds, made without calling its own methods; a token equal to nothing if none."
+    t, d = type(x), depth + 1
+    if t in _OCNB_SCALARS: return x
+    if depth > 100: return _OCNB_OPAQUE
+    if issubclass(t, int): return int.__add__(x, 0)
+    if issubclass(t, float): return float.__add__(x, 0.0)
+    if issubclass(t, complex): return complex.__add__(x, 0j)
+    if issubclass(t, str): return str.__add__(x, '')
+    if issubclass(t, bytes): return bytes.__add__(x, b'')
+    if issubclass(t, list): return [_ocnb_plain(v, d) for v in list.copy(x)]
+    if issubclass(t, tuple): return tuple([_ocnb_plain(v, d) for v in tuple.__getitem__(x, slice(None))])
+    if issubclass(t, dict): return {_ocnb_plain(k, d): _ocnb_plain(v, d) for k, v in list(dict.items(x))}
+    if issubclass(t, frozenset): return frozenset([_ocnb_plain(v, d) for v in frozenset.__iter__(x)])
+    if issubclass(t, set): return set([_ocnb_plain(v, d) for v in set.__iter__(x)])
+    return _OCNB_OPAQUE
+
+def _ocnb_eq(a, b):
+    "`a == b`, and when one side is plain data, also equal to a plain copy of the other side."
+    if not a == b: return False
+    if _ocnb_exact(b) and not _ocnb_plain(a) == b: return False
+    if _ocnb_exact(a) and not a == _ocnb_plain(b): return False
+    return True
+'''
+
+class _CheckEquality(ast.NodeTransformer):
+    def visit_Assert(self, node):
+        t = node.test
+        if isinstance(t, ast.Compare) and len(t.ops) == 1 and isinstance(t.ops[0], ast.Eq):
+            node.test = ast.copy_location(ast.Call(ast.Name('_ocnb_eq', ast.Load()), [t.left, t.comparators[0]], []), t)
+        return node
+
+def checked_tests(test_code: str) -> str:
+    "`test_code` with each `assert a == b` checked by `_ocnb_eq` (defined ahead of it); unparsable code stays as is."
+    try: tree = ast.parse(test_code)
+    except SyntaxError: return test_code
+    return _EQ_CHECK + ast.unparse(ast.fix_missing_locations(_CheckEquality().visit(tree))) + '\n'
+
+# %% ../nbs/05a_sandbox.ipynb #680c329d
 def _defines(code, name): return re.search(rf'^def\s+{re.escape(name)}\s*\(', code, re.M) is not None
 
 def _indent_body(code):
@@ -235,7 +502,7 @@ def humaneval_program(problem: dict, completion: str) -> str:
     "prompt + completion + test + `check(entry_point)`; a completion may repeat the `def` or omit the body's indent."
     entry = problem['entry_point']
     body = completion if _defines(completion, entry) else _indent_body(completion)
-    return problem['prompt'] + body + '\n' + problem['test'] + '\n' + f'check({entry})\n'
+    return problem['prompt'] + body + '\n' + checked_tests(problem['test']) + '\n' + f'check({entry})\n'
 
 # %% ../nbs/05a_sandbox.ipynb #48a4bc78
 def program_metric(name: str, program, limits: dict, counts: bool = False) -> Metric:
@@ -253,10 +520,10 @@ def humaneval_metric(**limits) -> Metric:
 
 humaneval_pass1 = humaneval_metric()
 
-# %% ../nbs/05a_sandbox.ipynb #2687fe5c
+# %% ../nbs/05a_sandbox.ipynb #97418b7e
 def mbpp_program(code: str, tests) -> str:
-    "The program OpenCompass runs for MBPP: the code, then the test asserts (a list or one string)."
-    return code + '\n' + (tests if isinstance(tests, str) else '\n'.join(tests)) + '\n'
+    "The program OpenCompass runs for MBPP: the code, then the test asserts (a list or one string), `==` checked."
+    return code + '\n' + checked_tests(tests if isinstance(tests, str) else '\n'.join(tests)) + '\n'
 
 def mbpp_metric(**limits) -> Metric:
     "MBPP `score` over (code, tests) pairs with the status counts as extra values; `limits` go to `run_programs`."
