@@ -86,7 +86,9 @@ def form_code(models: list[dict], datasets, kwargs: dict) -> str:
     head = 'import os, ocnb' if n else 'import ocnb'
     return f"{head}\nresult = ocnb.evaluate(\n    {ms},\n    {datasets!r}{kw})\nresult"
 
-# %% ../nbs/13_form.ipynb #e165d591
+# %% ../nbs/13_form.ipynb #58335a38
+from .metrics import RunningScore
+
 class LiveScores:
     "Running per-(model, dataset) counts and scores, fed reply by reply."
     def __init__(self, models, totals: dict):
@@ -99,9 +101,9 @@ class LiveScores:
         if reply.error is None and ds.metric.score is not None:
             s = float(ds.metric(ds.extractor(reply.text or ''), subset.golds[j]))
         with self._lock:
-            c = self._c.setdefault((model, ds.name), [0, 0, 0.0, 0, True])   # done, errors, score sum, scored, all 0/1
+            c = self._c.setdefault((model, ds.name), [0, 0, RunningScore(ds.metric.name)])   # done, errors, score
             c[0] += 1; c[1] += reply.error is not None
-            if s is not None: c[2] += s; c[3] += 1; c[4] = c[4] and s in (0.0, 1.0)
+            if s is not None: c[2].add(s)
             if reply.error is None and reply.latency_s is not None: self._lat.setdefault(model, []).append(reply.latency_s)
             self._tok[model] = self._tok.get(model, 0) + (reply.completion_tokens or 0)
 
@@ -117,8 +119,8 @@ class LiveScores:
             for d, tot in self.totals.items():
                 r = {'dataset': d}
                 for m in self.models:
-                    done, err, ssum, n, binary = self._c.get((m, d), [0, 0, 0.0, 0, True])
-                    r[m] = _running(ssum, n, binary)
+                    done, err, running = self._c.get((m, d), [0, 0, None])
+                    r[m] = _running(running.score() if running else None)
                     r[f'{m} done'] = f'{done}/{tot}'
                 r['errors'] = sum(self._c.get((m, d), [0, 0])[1] for m in self.models)
                 rows.append(r)
@@ -138,13 +140,10 @@ class LiveScores:
                              'tokens': self._tok.get(m, 0)})
         return pd.DataFrame(rows)
 
-def _running(ssum: float, n: int, binary: bool) -> str:
-    "A running score as text: mean, and its 95% Wilson interval when every score is 0 or 1."
-    if not n: return '–'
-    if not binary: return f'{100 * ssum / n:.1f}'
-    from ocnb.metrics import wilson_interval
-    lo, hi = wilson_interval(round(ssum), n)
-    return f'{100 * ssum / n:.1f} ({lo:.0f}–{hi:.0f})'
+def _running(score) -> str:
+    "A running `Score` as text: mean, and its 95% (Wilson) interval when it has one."
+    if score is None or not score.n: return '–'
+    return f'{score.value:.1f}' + ('' if score.ci_low is None else f' ({score.ci_low:.0f}–{score.ci_high:.0f})')
 
 # %% ../nbs/13_form.ipynb #d571decd
 class ModelRow:

@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['accuracy', 'gsm8k_accuracy', 'em_score', 'qa_score', 'tydiqa_em', 'tydiqa_f1', 'squad_f1_metric', 'lambada_accuracy',
            'exact_score', 'bbh_score', 'siqa_accuracy', 'gaokao_multi_choice_score', 'gaokao_per_question',
-           'xsum_rouge', 'lcsts_rouge', 'math_accuracy', 'agieval_math_score', 'Metric', 'MetricValue',
-           'wilson_interval', 'bootstrap_interval', 'compute', 'sample_scores', 'exact_match', 'numeric_equal',
-           'em_match', 'qa_substring_match', 'squad_tokens', 'squad_f1', 'squad_em', 'lambada_match', 'nearest_option',
-           'option_distance_match', 'gaokao_multi_choice_credit', 'gaokao_positions_credit', 'rouge1_f', 'rouge_corpus',
-           'zh_rouge1_f', 'zh_rouge_corpus', 'bleu_tokenizer', 'bleu', 'strip_math_v2', 'strip_math_v1', 'math_equal',
-           'oc_math_equiv', 'math_equiv', 'agieval_math_equiv']
+           'xsum_rouge', 'lcsts_rouge', 'math_accuracy', 'agieval_math_score', 'Metric', 'Score', 'wilson_interval',
+           'bootstrap_interval', 'interval', 'mean_score', 'score_samples', 'compute', 'RunningScore', 'exact_match',
+           'numeric_equal', 'em_match', 'qa_substring_match', 'squad_tokens', 'squad_f1', 'squad_em', 'lambada_match',
+           'nearest_option', 'option_distance_match', 'gaokao_multi_choice_credit', 'gaokao_positions_credit',
+           'rouge1_f', 'rouge_corpus', 'zh_rouge1_f', 'zh_rouge_corpus', 'bleu_tokenizer', 'bleu', 'strip_math_v2',
+           'strip_math_v1', 'math_equal', 'oc_math_equiv', 'math_equiv', 'agieval_math_equiv']
 
 # %% ../nbs/05_metrics.ipynb #18004e34
 import math, re
@@ -27,16 +27,20 @@ class Metric:
     batch: Optional[Callable] = None             # (preds, golds) -> (scores, extra): all samples at once (code runs)
     def __call__(self, pred, gold) -> float: return float(self.score(pred, gold))
 
-# %% ../nbs/05_metrics.ipynb #b2193481
+# %% ../nbs/05_metrics.ipynb #1abb00c8
 @dataclass
-class MetricValue:
-    "The headline value of a metric over a set of samples (0..100) and its 95% confidence interval."
+class Score:
+    "A metric over a set of samples: value (0..100), how many, 95% interval (None: corpus metric), other values."
     name: str
     value: float
     n: int
-    low: Optional[float] = None
-    high: Optional[float] = None
-    extra: dict = field(default_factory=dict)  # other values a corpus metric reports (rouge2, rougeL, ...)
+    ci_low: Optional[float] = None
+    ci_high: Optional[float] = None
+    extra: dict = field(default_factory=dict)  # other values the metric reports (rouge2, rougeL, mbpp's pass counts...)
+
+    def __getitem__(self, i):
+        "Positional access in the old tuple order (name, value, n, ci_low, ci_high, extra), for callers not yet moved."
+        return (self.name, self.value, self.n, self.ci_low, self.ci_high, self.extra)[i]
 
 # %% ../nbs/05_metrics.ipynb #ec9a3511
 def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple:
@@ -56,24 +60,49 @@ def bootstrap_interval(values, n_boot: int = 2000, seed: int = 0) -> tuple:
     means = np.random.default_rng(seed).choice(v, size=(n_boot, len(v)), replace=True).mean(axis=1)
     return (100*float(np.percentile(means, 2.5)), 100*float(np.percentile(means, 97.5)))
 
-# %% ../nbs/05_metrics.ipynb #4d010e98
+# %% ../nbs/05_metrics.ipynb #98fea0e6
 def _is_binary(values): return all(v in (0.0, 1.0) for v in values)
 
-def compute(metric: Metric, preds: list, golds: list) -> MetricValue:
-    "The metric over parallel lists of predictions and golds: headline value 0..100 and, per-sample metrics, a 95% CI."
-    if len(preds) != len(golds): raise ValueError(f'{len(preds)} predictions but {len(golds)} golds')
-    n = len(preds)
-    if metric.corpus is not None:
-        vals = metric.corpus(list(preds), list(golds)) if n else {metric.name: 0.0}
-        return MetricValue(metric.name, float(vals[metric.name]), n, extra={k: v for k, v in vals.items() if k != metric.name})
-    scores, extra = metric.batch(list(preds), list(golds)) if metric.batch else ([metric(p, g) for p, g in zip(preds, golds)], {})
-    value = 100 * sum(scores) / n if n else 0.0
-    lo, hi = wilson_interval(round(sum(scores)), n) if _is_binary(scores) else bootstrap_interval(scores)
-    return MetricValue(metric.name, value, n, lo, hi, extra=dict(extra))
+def interval(values) -> tuple:
+    "95% interval of the mean of per-sample values, as percentages: Wilson's when all are 0 or 1, else the bootstrap."
+    return wilson_interval(round(sum(values)), len(values)) if _is_binary(values) else bootstrap_interval(values)
 
-def sample_scores(metric: Metric, preds: list, golds: list) -> list:
-    "Per-sample values in [0, 1] (the rows' `score` column), using the metric's batch scorer when it has one."
-    return list(metric.batch(list(preds), list(golds))[0]) if metric.batch else [metric(p, g) for p, g in zip(preds, golds)]
+def mean_score(name: str, values, extra: Optional[dict] = None, bootstrap: bool = True) -> Score:
+    "The mean of per-sample values as a `Score` with its `interval`; `bootstrap=False` skips a non-0/1 interval."
+    n = len(values)
+    lo, hi = interval(values) if bootstrap or _is_binary(values) else (None, None)
+    return Score(name, 100 * sum(values) / n if n else 0.0, n, lo, hi, dict(extra or {}))
+
+def _corpus_score(metric: Metric, preds: list, golds: list) -> Score:
+    vals = metric.corpus(preds, golds) if preds else {metric.name: 0.0}
+    extra = {k: v for k, v in vals.items() if k != metric.name}
+    return Score(metric.name, float(vals[metric.name]), len(preds), extra=extra)
+
+def score_samples(metric: Metric, preds: list, golds: list) -> tuple:
+    "(per-sample values, `Score`) of `metric` over parallel lists of predictions and golds: the one scoring path."
+    if len(preds) != len(golds): raise ValueError(f'{len(preds)} predictions but {len(golds)} golds')
+    preds, golds = list(preds), list(golds)
+    if metric.batch: per, extra = metric.batch(preds, golds)   # e.g. code: all programs run at once
+    elif metric.score: per, extra = [metric(p, g) for p, g in zip(preds, golds)], {}
+    else: per, extra = [None] * len(preds), {}
+    agg = _corpus_score(metric, preds, golds) if metric.corpus is not None else mean_score(metric.name, per, extra)
+    return list(per), agg
+
+def compute(metric: Metric, preds: list, golds: list) -> Score:
+    "The `Score` of `metric` over parallel lists of predictions and golds: `score_samples` without per-sample values."
+    return score_samples(metric, preds, golds)[1]
+
+# %% ../nbs/05_metrics.ipynb #30444db4
+class RunningScore:
+    "`score_samples`' aggregate of the per-sample values added so far (for live views)."
+    def __init__(self, name: str): self.name, self.values = name, []
+    def add(self, value: float): self.values.append(float(value))
+    @property
+    def n(self) -> int: return len(self.values)
+
+    def score(self, bootstrap: bool = False) -> Score:
+        "The `Score` so far; a bootstrap interval (values other than 0 and 1) only with `bootstrap=True`."
+        return mean_score(self.name, self.values, bootstrap=bootstrap)
 
 # %% ../nbs/05_metrics.ipynb #c70178e2
 def exact_match(pred, gold) -> float:
