@@ -193,7 +193,3 @@ def plot_result(res, kind: str = 'overview', a: str | None = None, b: str | None
     if kind in ('scores', 'categories', 'tokens') and len(models) > 1: fig.axes[0].legend(loc='best', fontsize=8)
     plt.close(fig)
     return fig
-
-# %% ../nbs/11_analysis.ipynb #e61cb374
-EvalResult.plot = plot_result
-EvalResult.compare = compare
