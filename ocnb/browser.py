@@ -110,9 +110,9 @@ class SampleBrowser:
 
     def _v(self, w): return None if w.value in (self.ALL, '—', '') else w.value
 
-# %% ../nbs/12_browser.ipynb #52edbcee
+# %% ../nbs/12_browser.ipynb #0326959f
 @patch_to(SampleBrowser)
-def _changed(self: SampleBrowser, change):
+def _changed(self, change):
     if change['owner'] is self.dataset:
         d = self._v(self.dataset)
         subs = [] if d is None else list(dict.fromkeys(self.samples[self.samples.dataset == d].subset))
@@ -120,7 +120,7 @@ def _changed(self: SampleBrowser, change):
     self.refresh()
 
 @patch_to(SampleBrowser)
-def refresh(self: SampleBrowser):
+def refresh(self):
     "Recompute `.rows` from the filters and show the first one."
     m, vs = self._v(self.model), self._v(self.versus)
     base = filter_samples(self.samples, dataset=self._v(self.dataset), subset=self._v(self.subset), search=self.search.value or None)
@@ -136,7 +136,7 @@ def refresh(self: SampleBrowser):
     return self.show(0)
 
 @patch_to(SampleBrowser)
-def show(self: SampleBrowser, i: int = 0) -> str:
+def show(self, i: int = 0) -> str:
     "Show row `i` of `.rows` (clamped); returns its HTML."
     n = len(self.rows)
     self.i = max(0, min(i, n - 1))

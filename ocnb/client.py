@@ -303,7 +303,7 @@ def _kind_of(body: dict) -> str:
     if 'prompt' in body: return 'completions'
     raise ValueError(f"a request body needs 'messages' (chat) or 'prompt' (completions); got keys {sorted(body)}")
 
-# %% ../nbs/02_client.ipynb #00f3d366
+# %% ../nbs/02_client.ipynb #e8915f9b
 DEFAULT_CONCURRENCY, MAX_CONCURRENCY = 64, 256
 
 class Client:
@@ -325,7 +325,8 @@ class Client:
         start, most = (concurrency, concurrency) if concurrency else (DEFAULT_CONCURRENCY, MAX_CONCURRENCY)
         self.base_urls = [b.rstrip('/') for b in bases]
         self._eps = [_Endpoint(b, start, most) for b in self.base_urls]
-        self.concurrency, self.qps, self.timeout, self.max_attempts = concurrency, qps, float(timeout), int(max_attempts)
+        self.concurrency, self.qps = concurrency, qps
+        self.timeout, self.max_attempts = float(timeout), int(max_attempts)
         self.backoff, self.max_backoff = float(backoff), float(max_backoff)
         self.max_retry_after, self.max_wait_s = float(max_retry_after), float(max_wait_s)
         self._api_key = api_key or None
@@ -452,12 +453,12 @@ def _refused(self, live, n: int, status, out, t_start) -> Reply:
     err = f'{out} ({why})' if out else f'HTTP {status} ({why})'
     return Reply('', None, None, None, live.loop.time() - t_start if t_start else 0.0, n, status, self._redact(err), False)
 
-# %% ../nbs/02_client.ipynb #3955dbaa
+# %% ../nbs/02_client.ipynb #8535bd43
 def _proxy_env() -> bool:
     return any(os.environ.get(k) for k in ('HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy'))
 
 @patch_to(Client)
-async def _enter(self: Client) -> _Live:
+async def _enter(self) -> _Live:
     "The session and pool for the running loop (shared by concurrent `generate` calls in it)."
     loop = asyncio.get_running_loop()
     live = self._live.get(loop)
@@ -472,16 +473,16 @@ async def _enter(self: Client) -> _Live:
     return live
 
 @patch_to(Client)
-async def _leave(self: Client, live: _Live):
+async def _leave(self, live: _Live):
     live.users -= 1
     if live.users: return
     del self._live[live.loop]
     await live.session.close()
     if self.cache: self.cache.close()
 
-# %% ../nbs/02_client.ipynb #b8f2625a
+# %% ../nbs/02_client.ipynb #d2583f14
 @patch_to(Client)
-async def generate(self: Client, bodies, on_reply=None, encoded=None) -> list:
+async def generate(self, bodies, on_reply=None, encoded=None) -> list:
     "Send `bodies` (chat: `messages`, completions: `prompt`); the `Reply`s in input order. `on_reply(i, reply)` as each ends."
     bodies = list(bodies)
     if encoded is not None and len(encoded) != len(bodies): raise ValueError(f'{len(encoded)} encoded bodies for {len(bodies)} bodies')
@@ -524,9 +525,9 @@ async def _run_jobs(self: Client, live, jobs, groups, replies, on_reply):
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
 
-# %% ../nbs/02_client.ipynb #35bde1fe
+# %% ../nbs/02_client.ipynb #86152449
 @patch_to(Client)
-def endpoint_stats(self: Client) -> list:
+def endpoint_stats(self) -> list:
     "Per endpoint: current limit, in flight, attempts sent, successes, failures, throttles, paused."
     return [dict(base_url=ep.base, limit=int(ep.limit), active=ep.active, sent=ep.sent, ok=ep.ok, errors=ep.errors,
                  throttled=ep.throttled, latency_s=round(ep.lat, 4)) for ep in self._eps]

@@ -302,9 +302,9 @@ class EvalForm:
         except ConfigError as e: src = f'# the form is not complete yet: {e}'
         self.code_view.value = f"<pre style='background:#f6f6f6;padding:6px'>{html.escape(src)}</pre>"
 
-# %% ../nbs/13_form.ipynb #fcb9cb87
+# %% ../nbs/13_form.ipynb #7376c636
 @patch_to(EvalForm)
-def _start(self: EvalForm):
+def _start(self):
     from ocnb.pipeline import selected_counts
     models, datasets, kw = self.args()
     names = [m.get('abbr') or m['path'] for m in models]
@@ -313,7 +313,7 @@ def _start(self: EvalForm):
     return models, datasets, kw, totals
 
 @patch_to(EvalForm)
-def _bars(self: EvalForm, totals: dict, n_models: int):
+def _bars(self, totals: dict, n_models: int):
     import ipywidgets as W
     self._bar = {d: W.IntProgress(value=0, min=0, max=max(1, t * n_models), description=d, bar_style='info',
                                   style={'description_width': '110px'}, layout=W.Layout(width='420px')) for d, t in totals.items()}
@@ -321,7 +321,7 @@ def _bars(self: EvalForm, totals: dict, n_models: int):
     self.bars.children = [W.HBox([self._bar[d], self._bar_text[d]]) for d in totals]
 
 @patch_to(EvalForm)
-def _update(self: EvalForm, final: bool = False):
+def _update(self, final: bool = False):
     "Refresh the progress bars and the live table from `.live`."
     if self.live is None: return
     for d, b in self._bar.items():
@@ -332,7 +332,7 @@ def _update(self: EvalForm, final: bool = False):
                         '<p><i>pace</i></p>' + self.live.speed().to_html(index=False, na_rep='–'))
 
 @patch_to(EvalForm)
-def run(self: EvalForm, wait: bool = True):
+def run(self, wait: bool = True):
     "Run the evaluation the form describes (in a background thread); with `wait`, return the `EvalResult`."
     if self._worker is not None and not self._worker.finished.is_set():
         self._say('a run is in progress; cancel it first', ok=False); return None
@@ -376,13 +376,13 @@ def wait(self, timeout: float | None = None):
     if self._worker is not None: self._worker.wait(timeout)
     return self.result
 
-# %% ../nbs/13_form.ipynb #62ca93b2
+# %% ../nbs/13_form.ipynb #16517bef
 def _png(fig) -> bytes:
     import io
     b = io.BytesIO(); fig.savefig(b, format='png', dpi=80); return b.getvalue()
 
 @patch_to(EvalForm)
-def _finish(self: EvalForm):
+def _finish(self):
     import ipywidgets as W
     self.run_btn.disabled, self.cancel_btn.disabled = False, True
     if self.error == 'cancelled': self._say(f'cancelled after {sum(b.value for b in self._bar.values())} replies', ok=False); return

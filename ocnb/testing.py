@@ -125,7 +125,7 @@ def _reset_connection(request):
         except OSError: pass
     tr.abort()
 
-# %% ../nbs/01_testing.ipynb #4cababc5
+# %% ../nbs/01_testing.ipynb #4b9afc5c
 class TestServer:
     "An OpenAI-compatible server on `host:port` (0 = a free port), run in a background thread with its own loop."
     __test__ = False  # not a pytest test class
@@ -145,23 +145,26 @@ class TestServer:
     @property
     def base_url(self) -> str: return f'http://{self.host}:{self.port}/v1'
 
-# %% ../nbs/01_testing.ipynb #c921fc67
+    def __enter__(self): return self.start()      # `start` and `stop` are below
+    def __exit__(self, *exc): self.stop()
+
+# %% ../nbs/01_testing.ipynb #417dee24
 @patch_to(TestServer)
-def _authorized(self: TestServer, request) -> bool:
+def _authorized(self, request) -> bool:
     return not self._api_key or request.headers.get('Authorization') == f'Bearer {self._api_key}'
 
 def _unauthorized():
     return _json_response(error_json('Incorrect API key provided.', code='invalid_api_key'), 401)
 
 @patch_to(TestServer)
-async def _models(self: TestServer, request):
+async def _models(self, request):
     if not _authorized(self, request): return _unauthorized()
     data = [dict(id=m, object='model', created=0, owned_by='ocnb') for m in self.models]
     return _json_response(dict(object='list', data=data))
 
-# %% ../nbs/01_testing.ipynb #0bbb04e5
+# %% ../nbs/01_testing.ipynb #e5e39b71
 @patch_to(TestServer)
-async def _fault_response(self: TestServer, kind: str, request, endpoint: str, model: str, draw: float = 0.0):
+async def _fault_response(self, kind: str, request, endpoint: str, model: str, draw: float = 0.0):
     "The response for an injected fault; None for 'slow' (answer normally after the wait)."
     f = self.faults
     if kind == '429': return _json_response(error_json('Rate limit reached.', 'rate_limit_error', 'rate_limit_exceeded'),
@@ -178,9 +181,9 @@ async def _fault_response(self: TestServer, kind: str, request, endpoint: str, m
     await asyncio.sleep(f.slow)  # 'slow': longer than any sensible client timeout, then a normal answer
     return None
 
-# %% ../nbs/01_testing.ipynb #a41fee2e
+# %% ../nbs/01_testing.ipynb #6be65537
 @patch_to(TestServer)
-async def _complete(self: TestServer, request):
+async def _complete(self, request):
     "POST /v1/chat/completions and /v1/completions."
     c, endpoint = self._c, _ENDPOINTS[request.path]
     c.total += 1; c.endpoints[endpoint] += 1; c.in_flight += 1
@@ -225,15 +228,15 @@ async def _at_gate(self: TestServer, c):
     except asyncio.TimeoutError:
         if self._gate is not None and self._gate[1] is opened: self._gate = None; opened.set()
 
-# %% ../nbs/01_testing.ipynb #80087ae7
+# %% ../nbs/01_testing.ipynb #53f748cf
 @patch_to(TestServer)
-async def _counts_endpoint(self: TestServer, request): return _json_response(self.counts)
+async def _counts_endpoint(self, request): return _json_response(self.counts)
 @patch_to(TestServer)
-async def _reset_endpoint(self: TestServer, request):
+async def _reset_endpoint(self, request):
     self.reset_counts(); return _json_response(self.counts)
 
 @patch_to(TestServer)
-def make_app(self: TestServer) -> web.Application:
+def make_app(self) -> web.Application:
     "The aiohttp application: the OpenAI routes plus `/_ocnb/counts` and `/_ocnb/reset` for benchmarks."
     app = web.Application()
     app.router.add_get('/v1/models', self._models)
@@ -242,7 +245,7 @@ def make_app(self: TestServer) -> web.Application:
     app.router.add_post('/_ocnb/reset', self._reset_endpoint)
     return app
 
-# %% ../nbs/01_testing.ipynb #48cb6f55
+# %% ../nbs/01_testing.ipynb #d478a6f4
 def _in_server_thread(self: TestServer, f):
     "Run `f()` on the server's loop (its tallies change there) and return the result."
     loop = self._loop
@@ -251,30 +254,30 @@ def _in_server_thread(self: TestServer, f):
     return asyncio.run_coroutine_threadsafe(call(), loop).result(10)
 
 @patch_to(TestServer, as_prop=True)
-def counts(self: TestServer) -> dict:
+def counts(self) -> dict:
     "A snapshot of what the server saw: totals, per endpoint, per status or fault kind, peak in flight."
     return _in_server_thread(self, self._c.snapshot)
 
 @patch_to(TestServer)
-def reset_counts(self: TestServer):
+def reset_counts(self):
     "Forget everything seen so far (the fault plan restarts too: attempt numbers count from 1 again)."
     self._c = _Counts(self._max_bodies)
 
 @patch_to(TestServer, as_prop=True)
-def bodies(self: TestServer) -> list:
+def bodies(self) -> list:
     "The most recent request bodies received (at most `max_bodies`)."
     return _in_server_thread(self, lambda: list(self._c.bodies))
 
-# %% ../nbs/01_testing.ipynb #a31ccc92
+# %% ../nbs/01_testing.ipynb #fecc264d
 @patch_to(TestServer)
-def hold(self: TestServer, n: int = None):
+def hold(self, n: int = None):
     "Hold completion requests on arrival until `n` are in flight at once (None: until `release()`)."
     if n is not None and n < 1: raise ValueError(f'hold(n={n}): n must be >= 1 (or None to hold until release())')
     def close(): self._gate = (n, asyncio.Event())
     _in_server_thread(self, close)
 
 @patch_to(TestServer)
-def release(self: TestServer):
+def release(self):
     "Let every held request go on, and open the gate."
     def open_():
         g, self._gate = self._gate, None
@@ -282,7 +285,7 @@ def release(self: TestServer):
     _in_server_thread(self, open_)
 
 @patch_to(TestServer)
-def wait_for(self: TestServer, pred, timeout: float = 30.0) -> dict:
+def wait_for(self, pred, timeout: float = 30.0) -> dict:
     "Poll `counts` until `pred(counts)` is true and return them; `TimeoutError` after `timeout` s (a hang guard)."
     end = time.monotonic() + timeout
     while True:
@@ -291,7 +294,7 @@ def wait_for(self: TestServer, pred, timeout: float = 30.0) -> dict:
         if time.monotonic() > end: raise TimeoutError(f'the server counts did not reach the condition in {timeout:g} s: {c}')
         time.sleep(0.005)
 
-# %% ../nbs/01_testing.ipynb #2172cbc9
+# %% ../nbs/01_testing.ipynb #77c41370
 @patch_to(TestServer)
 async def _start_site(self):
     self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=0.2, handler_cancellation=True)
@@ -324,11 +327,6 @@ def stop(self):
     if not self._thread: return
     self._worker.cancel(); self._worker.wait()
     self._thread = self._worker = self._runner = None
-
-@patch_to(TestServer)
-def __enter__(self): return self.start()
-@patch_to(TestServer)
-def __exit__(self, *exc): self.stop()
 
 # %% ../nbs/01_testing.ipynb #bb53c7b6
 def run_in_thread(coro):
