@@ -1,6 +1,7 @@
 __version__ = "0.1.0"
-# The public API. Light stages are imported here; heavy ones (pandas, aiohttp, ipywidgets) load on first use,
-# so `import ocnb` stays fast.
+# The public API. Light stages are imported here; the others load on first use of one of their names (PEP 562),
+# so `import ocnb` stays fast and loads no pandas, aiohttp, matplotlib or ipywidgets. Results need nothing from here:
+# `EvalResult.plot`, `.compare` and `.browse` are methods that import their stage when called.
 from .config import ModelConfig, ConfigError
 from .datasets import Dataset, list_datasets, get_dataset, register
 from . import extract as _extract_module
@@ -20,18 +21,12 @@ _lazy = {'evaluate': 'pipeline', 'aevaluate': 'pipeline', 'EvalResult': 'pipelin
          'TestServer': 'testing', 'Client': 'client', 'compare': 'analysis', 'SampleBrowser': 'browser',
          'filter_samples': 'browser', 'disagreements': 'browser', 'demo_server': 'demo'}
 
-_results = ('pipeline', 'task', 'form')
-_result_methods = ('analysis', 'browser')   # light to import: matplotlib and ipywidgets load when used
-
 def __getattr__(name):
-    if name in _lazy:
-        import importlib
-        try: obj = getattr(importlib.import_module(f'{__name__}.{_lazy[name]}'), name)
-        except (ImportError, AttributeError): raise AttributeError(f"module 'ocnb' has no attribute {name!r}") from None
-        if _lazy[name] in _results:  # results get .plot, .compare, .browse: attach them with the pipeline
-            for mod in _result_methods: importlib.import_module(f'{__name__}.{mod}')
-        globals()[name] = obj
-        return obj
-    raise AttributeError(f"module 'ocnb' has no attribute {name!r}")
+    if name not in _lazy: raise AttributeError(f"module 'ocnb' has no attribute {name!r}")
+    import importlib
+    try: obj = getattr(importlib.import_module(f'{__name__}.{_lazy[name]}'), name)
+    except (ImportError, AttributeError): raise AttributeError(f"module 'ocnb' has no attribute {name!r}") from None
+    globals()[name] = obj
+    return obj
 
 def __dir__(): return sorted(list(globals()) + list(_lazy))

@@ -6,13 +6,14 @@
 __all__ = ['DEFAULT_CONCURRENCY', 'MAX_CONCURRENCY', 'Reply', 'run_sync', 'EndpointError', 'list_models', 'check_endpoint',
            'gc_frozen', 'encode_body', 'request_key', 'ReplyCache', 'Client']
 
-# %% ../nbs/02_client.ipynb #cb4f6fc5
+# %% ../nbs/02_client.ipynb #95028e56
 import asyncio, gc, hashlib, json, logging, os, random, threading
 from contextlib import contextmanager
 from collections import deque
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
+from .config import Worker, patch_to
 
 # %% ../nbs/02_client.ipynb #dcad0d87
 def _aiohttp():
@@ -36,32 +37,18 @@ class Reply:
     @property
     def ok(self) -> bool: return self.error is None
 
-# %% ../nbs/02_client.ipynb #589974e9
+# %% ../nbs/02_client.ipynb #57280287
 def _run_in_worker(coro):
     "Run `coro` on a fresh loop in a worker thread; Ctrl-C (KeyboardInterrupt) cancels it and waits for it to unwind."
-    box, started, finished = {}, threading.Event(), threading.Event()
-    def work():
-        loop = box['loop'] = asyncio.new_event_loop()
-        try:
-            box['task'] = loop.create_task(coro); started.set()
-            box['result'] = loop.run_until_complete(box['task'])
-        except BaseException as e: box['error'] = e
-        finally:
-            started.set()
-            try: loop.run_until_complete(loop.shutdown_asyncgens()); loop.close()
-            finally: finished.set()
-    t = threading.Thread(target=work, daemon=True, name='ocnb-run-sync')
+    w = Worker(coro, name='ocnb-run-sync')
     try:
-        t.start()                            # inside the try: an interrupt may come as soon as the work runs
-        while not finished.wait(0.1): pass   # timed waits let an interrupt through promptly
+        w.start()                     # inside the try: an interrupt may come as soon as the work runs
+        while not w.wait(0.1): pass   # timed waits let an interrupt through promptly
     except KeyboardInterrupt:
-        while not started.wait(0.1):
-            if t.ident is None: raise        # interrupted before the thread began: nothing to cancel
-        loop = box.get('loop')
-        if 'task' in box and not loop.is_closed(): loop.call_soon_threadsafe(box['task'].cancel)
-        finished.wait(); raise
-    if 'error' in box: raise box['error']
-    return box['result']
+        while not w.started.wait(0.1):
+            if w.thread.ident is None: raise   # interrupted before the thread began: nothing to cancel
+        w.cancel(); w.wait(); raise
+    return w.result()
 
 def run_sync(coro):
     "Run `coro` to completion from sync code, whether or not this thread already runs an event loop (Jupyter does)."
@@ -298,6 +285,67 @@ def _give_up(self: _Pool, now: float, wait: float, status: int) -> bool:
 
 _Pool.wake, _Pool._arm_timer, _Pool._on_timer, _Pool.give_up = _wake, _arm_timer, _on_timer, _give_up
 
+# %% ../nbs/02_client.ipynb #25d528a0
+class _Bucket:
+    "Spaces requests `1/qps` apart (a token bucket holding one token)."
+    def __init__(self, qps: float): self.gap, self.next = 1.0 / qps, 0.0
+    async def take(self, loop):
+        now = loop.time(); t = max(now, self.next); self.next = t + self.gap
+        if t > now: await asyncio.sleep(t - now)
+
+class _Live:
+    "Per event loop: the aiohttp session and the slot pool (a loop's futures cannot be shared with another)."
+    def __init__(self, loop, session, pool): self.loop, self.session, self.pool, self.users = loop, session, pool, 0
+
+def _kind_of(body: dict) -> str:
+    if body.get('stream'): raise ValueError('stream=True is not supported: the client reads whole responses')
+    if 'messages' in body: return 'chat'
+    if 'prompt' in body: return 'completions'
+    raise ValueError(f"a request body needs 'messages' (chat) or 'prompt' (completions); got keys {sorted(body)}")
+
+# %% ../nbs/02_client.ipynb #e8915f9b
+DEFAULT_CONCURRENCY, MAX_CONCURRENCY = 64, 256
+
+class Client:
+    "Send OpenAI-compatible requests to one model served at `base_urls` (replicas), fast and fault-tolerant."
+    def __init__(self, base_urls, *, api_key: Optional[str] = None,
+                 concurrency: Optional[int] = None,  # in flight per endpoint (None: adaptive, from 64 up to 256)
+                 qps: Optional[float] = None,        # requests per second over all endpoints (None: no cap)
+                 timeout: float = 120.0,             # seconds per attempt
+                 max_attempts: int = 5,              # attempts per request, first included
+                 cache_path=None,                    # JSONL of successful replies: hits are not sent again
+                 backoff: float = 0.5, max_backoff: float = 20.0,
+                 max_retry_after: float = 60.0,      # longest pause one Retry-After gets (seconds)
+                 max_wait_s: float = 300.0):         # give up after this long with nothing but 429/503 answers
+        bases = [base_urls] if isinstance(base_urls, str) else list(base_urls)
+        if not bases: raise ValueError('base_urls is empty')
+        if concurrency is not None and concurrency < 1: raise ValueError(f'concurrency must be >= 1, got {concurrency}')
+        if not max_retry_after >= 0: raise ValueError(f'max_retry_after must be >= 0 seconds, got {max_retry_after}')
+        if not max_wait_s > 0: raise ValueError(f'max_wait_s must be > 0 seconds, got {max_wait_s}')
+        start, most = (concurrency, concurrency) if concurrency else (DEFAULT_CONCURRENCY, MAX_CONCURRENCY)
+        self.base_urls = [b.rstrip('/') for b in bases]
+        self._eps = [_Endpoint(b, start, most) for b in self.base_urls]
+        self.concurrency, self.qps = concurrency, qps
+        self.timeout, self.max_attempts = float(timeout), int(max_attempts)
+        self.backoff, self.max_backoff = float(backoff), float(max_backoff)
+        self.max_retry_after, self.max_wait_s = float(max_retry_after), float(max_wait_s)
+        self._api_key = api_key or None
+        self._bucket = _Bucket(qps) if qps else None
+        self.cache = ReplyCache(cache_path) if cache_path else None
+        self._live, self._timeout_obj = {}, None
+
+    def __repr__(self):
+        key = ', api_key=***' if self._api_key else ''
+        cache = f', cache_path={str(self.cache.path)!r}' if self.cache else ''
+        return f'Client({self.base_urls}, concurrency={self.concurrency}, qps={self.qps}{cache}{key})'
+
+    def _redact(self, s: str) -> str: return s.replace(self._api_key, '***') if self._api_key else s
+
+    @property
+    def _timeout(self):
+        if self._timeout_obj is None: self._timeout_obj = _aiohttp().ClientTimeout(total=self.timeout)
+        return self._timeout_obj
+
 # %% ../nbs/02_client.ipynb #c93cfa44
 def _error_message(raw: bytes) -> str:
     "The `error.message` of an OpenAI error body, shortened to one line."
@@ -326,9 +374,10 @@ def _parse_answer(raw: bytes, kind: str):
     u = d.get('usage') or {}
     return ('ok', 200, (text or '', ch.get('finish_reason'), u.get('prompt_tokens'), u.get('completion_tokens')))
 
-# %% ../nbs/02_client.ipynb #4a01a08f
+# %% ../nbs/02_client.ipynb #313d0f2f
 _RETRY_STATUS = {408, 409, 425}
 
+@patch_to(Client)
 async def _attempt(self, session, url: str, data: bytes, kind: str):
     "One HTTP attempt: (verdict, http_status, payload-or-reason, retry_after); verdict is ok|throttle|fail|fatal."
     aiohttp = _aiohttp()
@@ -349,12 +398,14 @@ async def _attempt(self, session, url: str, data: bytes, kind: str):
     if status >= 500 or status in _RETRY_STATUS: return ('fail', status, reason, None)
     return ('fatal', status, reason, None)
 
-# %% ../nbs/02_client.ipynb #c5137744
+# %% ../nbs/02_client.ipynb #4f91e015
+@patch_to(Client)
 def _backoff(self, attempt: int) -> float:
     "Exponential back-off with jitter: uniform in [d/2, d], d = backoff·2^(attempt-1) capped at max_backoff."
     d = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
     return d * (0.5 + 0.5 * random.random())
 
+@patch_to(Client)
 async def _send(self, live, kind: str, body: dict, data: Optional[bytes] = None) -> Reply:
     "Send one request (`data`: its `encode_body` bytes, if made already), retrying on another replica when there is one, until it succeeds or attempts run out."
     loop, pool, multi = live.loop, live.pool, len(self._eps) > 1
@@ -402,73 +453,12 @@ def _refused(self, live, n: int, status, out, t_start) -> Reply:
     err = f'{out} ({why})' if out else f'HTTP {status} ({why})'
     return Reply('', None, None, None, live.loop.time() - t_start if t_start else 0.0, n, status, self._redact(err), False)
 
-# %% ../nbs/02_client.ipynb #25d528a0
-class _Bucket:
-    "Spaces requests `1/qps` apart (a token bucket holding one token)."
-    def __init__(self, qps: float): self.gap, self.next = 1.0 / qps, 0.0
-    async def take(self, loop):
-        now = loop.time(); t = max(now, self.next); self.next = t + self.gap
-        if t > now: await asyncio.sleep(t - now)
-
-class _Live:
-    "Per event loop: the aiohttp session and the slot pool (a loop's futures cannot be shared with another)."
-    def __init__(self, loop, session, pool): self.loop, self.session, self.pool, self.users = loop, session, pool, 0
-
-def _kind_of(body: dict) -> str:
-    if body.get('stream'): raise ValueError('stream=True is not supported: the client reads whole responses')
-    if 'messages' in body: return 'chat'
-    if 'prompt' in body: return 'completions'
-    raise ValueError(f"a request body needs 'messages' (chat) or 'prompt' (completions); got keys {sorted(body)}")
-
-# %% ../nbs/02_client.ipynb #3c45e9a9
-DEFAULT_CONCURRENCY, MAX_CONCURRENCY = 64, 256
-
-class Client:
-    "Send OpenAI-compatible requests to one model served at `base_urls` (replicas), fast and fault-tolerant."
-    def __init__(self, base_urls, *, api_key: Optional[str] = None,
-                 concurrency: Optional[int] = None,  # in flight per endpoint (None: adaptive, from 64 up to 256)
-                 qps: Optional[float] = None,        # requests per second over all endpoints (None: no cap)
-                 timeout: float = 120.0,             # seconds per attempt
-                 max_attempts: int = 5,              # attempts per request, first included
-                 cache_path=None,                    # JSONL of successful replies: hits are not sent again
-                 backoff: float = 0.5, max_backoff: float = 20.0,
-                 max_retry_after: float = 60.0,      # longest pause one Retry-After gets (seconds)
-                 max_wait_s: float = 300.0):         # give up after this long with nothing but 429/503 answers
-        bases = [base_urls] if isinstance(base_urls, str) else list(base_urls)
-        if not bases: raise ValueError('base_urls is empty')
-        if concurrency is not None and concurrency < 1: raise ValueError(f'concurrency must be >= 1, got {concurrency}')
-        if not max_retry_after >= 0: raise ValueError(f'max_retry_after must be >= 0 seconds, got {max_retry_after}')
-        if not max_wait_s > 0: raise ValueError(f'max_wait_s must be > 0 seconds, got {max_wait_s}')
-        start, most = (concurrency, concurrency) if concurrency else (DEFAULT_CONCURRENCY, MAX_CONCURRENCY)
-        self.base_urls = [b.rstrip('/') for b in bases]
-        self._eps = [_Endpoint(b, start, most) for b in self.base_urls]
-        self.concurrency, self.qps, self.timeout, self.max_attempts = concurrency, qps, float(timeout), int(max_attempts)
-        self.backoff, self.max_backoff = float(backoff), float(max_backoff)
-        self.max_retry_after, self.max_wait_s = float(max_retry_after), float(max_wait_s)
-        self._api_key = api_key or None
-        self._bucket = _Bucket(qps) if qps else None
-        self.cache = ReplyCache(cache_path) if cache_path else None
-        self._live, self._timeout_obj = {}, None
-
-    def __repr__(self):
-        key = ', api_key=***' if self._api_key else ''
-        cache = f', cache_path={str(self.cache.path)!r}' if self.cache else ''
-        return f'Client({self.base_urls}, concurrency={self.concurrency}, qps={self.qps}{cache}{key})'
-
-    def _redact(self, s: str) -> str: return s.replace(self._api_key, '***') if self._api_key else s
-
-    @property
-    def _timeout(self):
-        if self._timeout_obj is None: self._timeout_obj = _aiohttp().ClientTimeout(total=self.timeout)
-        return self._timeout_obj
-
-Client._attempt, Client._backoff, Client._send = _attempt, _backoff, _send
-
-# %% ../nbs/02_client.ipynb #f9527023
+# %% ../nbs/02_client.ipynb #8535bd43
 def _proxy_env() -> bool:
     return any(os.environ.get(k) for k in ('HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy'))
 
-async def _enter(self: Client) -> _Live:
+@patch_to(Client)
+async def _enter(self) -> _Live:
     "The session and pool for the running loop (shared by concurrent `generate` calls in it)."
     loop = asyncio.get_running_loop()
     live = self._live.get(loop)
@@ -482,17 +472,17 @@ async def _enter(self: Client) -> _Live:
     live.users += 1
     return live
 
-async def _leave(self: Client, live: _Live):
+@patch_to(Client)
+async def _leave(self, live: _Live):
     live.users -= 1
     if live.users: return
     del self._live[live.loop]
     await live.session.close()
     if self.cache: self.cache.close()
 
-Client._enter, Client._leave = _enter, _leave
-
-# %% ../nbs/02_client.ipynb #457a4cc4
-async def _generate(self: Client, bodies, on_reply=None, encoded=None) -> list:
+# %% ../nbs/02_client.ipynb #d2583f14
+@patch_to(Client)
+async def generate(self, bodies, on_reply=None, encoded=None) -> list:
     "Send `bodies` (chat: `messages`, completions: `prompt`); the `Reply`s in input order. `on_reply(i, reply)` as each ends."
     bodies = list(bodies)
     if encoded is not None and len(encoded) != len(bodies): raise ValueError(f'{len(encoded)} encoded bodies for {len(bodies)} bodies')
@@ -535,12 +525,9 @@ async def _run_jobs(self: Client, live, jobs, groups, replies, on_reply):
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
 
-Client.generate = _generate
-
-# %% ../nbs/02_client.ipynb #9d96373c
-def _endpoint_stats(self: Client) -> list:
+# %% ../nbs/02_client.ipynb #86152449
+@patch_to(Client)
+def endpoint_stats(self) -> list:
     "Per endpoint: current limit, in flight, attempts sent, successes, failures, throttles, paused."
     return [dict(base_url=ep.base, limit=int(ep.limit), active=ep.active, sent=ep.sent, ok=ep.ok, errors=ep.errors,
                  throttled=ep.throttled, latency_s=round(ep.lat, 4)) for ep in self._eps]
-
-Client.endpoint_stats = _endpoint_stats

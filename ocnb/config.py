@@ -324,3 +324,68 @@ def redact_config(ec: dict) -> dict:
         return {k: redact_key(v) if k in ('key', 'api_key') else v for k, v in o.items()} if isinstance(o, dict) else o
     out['models'] = [red(o) for o in ms] if isinstance(ms, (list, tuple)) else red(ms)
     return out
+
+# %% ../nbs/00_config.ipynb #f252492b
+# Internal helpers of the stages (no public API: in no `__all__` and not in the docs).
+# `patch_to(Cls)` adds the function it decorates to `Cls` as a method, so a class is built cell by cell, each method
+# next to its prose and tests, without `Cls.name = function` lines. nbdev recognises decorators whose name starts
+# with `patch`: their functions stay out of the module's `__all__` and are documented as `Cls.name`.
+# `Worker` runs one coroutine on a fresh event loop in a thread of its own (`run_sync`, the test server, the form).
+# `exporti`: in `ocnb.config` (the first stage, imported by all) but not in its `__all__`.
+import threading
+
+def patch_to(cls, as_prop: bool = False):
+    "Decorator: set the function on `cls` under its own name (a property with `as_prop`); returns the function."
+    def add(f):
+        f.__qualname__ = f'{cls.__name__}.{f.__name__}'
+        setattr(cls, f.__name__, property(f) if as_prop else f)
+        return f
+    return add
+
+# %% ../nbs/00_config.ipynb #8ab8769e
+class Worker:
+    "Run coroutine `coro` on a fresh event loop in a daemon thread; `cancel` and `wait` from any thread."
+    def __init__(self, coro, name: str = 'ocnb-worker', on_done=None):
+        self.coro, self.on_done = coro, on_done   # on_done(worker) runs in the thread as the work ends
+        self.started, self.finished = threading.Event(), threading.Event()
+        self.value = self.error = self._loop = self._task = None
+        self._cancelled = False
+        self.thread = threading.Thread(target=self._main, daemon=True, name=name)
+
+    def start(self):
+        "Start the thread; returns self."
+        self.thread.start(); return self
+
+    async def _run(self):
+        import asyncio
+        self._loop, self._task = asyncio.get_running_loop(), asyncio.current_task()
+        self.started.set()
+        if self._cancelled: self.coro.close(); raise asyncio.CancelledError()
+        return await self.coro
+
+    def _main(self):
+        import asyncio
+        try: self.value = asyncio.run(self._run())   # its clean-up: leftover tasks, async generators, executor
+        except BaseException as e: self.error = e
+        finally:
+            self.started.set()
+            try:
+                if self.on_done is not None: self.on_done(self)
+            finally: self.finished.set()
+
+    def cancel(self):
+        "Cancel the work (also before it has started); a no-op once it has ended."
+        self._cancelled = True
+        loop, task = self._loop, self._task
+        if task is None or self.finished.is_set(): return
+        try: loop.call_soon_threadsafe(task.cancel)
+        except RuntimeError: pass   # the loop closed meanwhile: the work has ended
+
+    def wait(self, timeout: float | None = None) -> bool:
+        "Wait until the work has ended and `on_done` has run; whether it has. (An `Event`, so Ctrl-C gets through.)"
+        return self.finished.wait(timeout)
+
+    def result(self):
+        "The coroutine's value, or raise its exception."
+        if self.error is not None: raise self.error
+        return self.value

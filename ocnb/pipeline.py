@@ -196,7 +196,7 @@ def score_rows(ds: Dataset, responses, golds, errors):
     for i, x in zip(ok, per): scores[i] = x
     return preds, scores, agg if ok else replace(agg, value=math.nan)
 
-# %% ../nbs/08_pipeline.ipynb #b19b2c1f
+# %% ../nbs/08_pipeline.ipynb #62bdc2a4
 @dataclass
 class EvalResult:
     "The samples, scores and summary of an evaluation, and where its files are."
@@ -219,6 +219,32 @@ class EvalResult:
         errs = self.error_lines()
         return format_table(self.summary) + ('\n\n' + '\n'.join(errs) if errs else '') + \
                (f'\n\nwork_dir: {self.work_dir}' if self.work_dir else '')
+
+    # Views from later stages: each imports its stage when called, so `import ocnb.pipeline` alone gives them.
+    def plot(self, kind: str = 'overview', a: str | None = None, b: str | None = None):
+        "A matplotlib Figure of this result (`ocnb.analysis.plot_result`: 'overview', 'scores', 'compare', ...)."
+        from ocnb.analysis import plot_result
+        return plot_result(self, kind, a, b)
+
+    def compare(self, a: str | None = None, b: str | None = None, n_boot: int = 2000, seed: int = 0):
+        "Per dataset, model `a` against model `b` on shared items (`ocnb.analysis.compare`)."
+        from ocnb.analysis import compare
+        return compare(self, a, b, n_boot, seed)
+
+    def browse(self, model=None, versus=None):
+        "A `ocnb.browser.SampleBrowser` over this result's samples."
+        from ocnb.browser import SampleBrowser
+        return SampleBrowser(self, model, versus)
+
+    def filter_samples(self, **kw):
+        "The samples matching every filter given (`ocnb.browser.filter_samples`)."
+        from ocnb.browser import filter_samples
+        return filter_samples(self.samples, **kw)
+
+    def disagreements(self, a: str, b: str, on: str = 'prediction'):
+        "Items where models `a` and `b` differ (`ocnb.browser.disagreements`)."
+        from ocnb.browser import disagreements
+        return disagreements(self.samples, a, b, on)
 
     def _repr_html_(self):
         from html import escape

@@ -6,10 +6,11 @@
 __all__ = ['DEFAULT_ANSWER', 'FAULT_KINDS', 'prompt_of', 'body_key', 'fixed_responder', 'echo_responder', 'completion_json',
            'error_json', 'Faults', 'TestServer', 'run_in_thread', 'server_from_args', 'main']
 
-# %% ../nbs/01_testing.ipynb #89bfd6e0
+# %% ../nbs/01_testing.ipynb #4b0598d7
 import argparse, asyncio, hashlib, itertools, json, socket, struct, sys, threading, time
 from collections import Counter, deque
 from aiohttp import web
+from .config import Worker, patch_to
 
 # %% ../nbs/01_testing.ipynb #68bc162d
 def _text_of(content) -> str:
@@ -124,7 +125,7 @@ def _reset_connection(request):
         except OSError: pass
     tr.abort()
 
-# %% ../nbs/01_testing.ipynb #e92beed7
+# %% ../nbs/01_testing.ipynb #4b9afc5c
 class TestServer:
     "An OpenAI-compatible server on `host:port` (0 = a free port), run in a background thread with its own loop."
     __test__ = False  # not a pytest test class
@@ -135,7 +136,7 @@ class TestServer:
         self.faults = faults if isinstance(faults, Faults) else Faults(**(faults or {}))
         self._api_key, self._max_bodies = api_key, max_bodies
         self._c, self._ids = _Counts(max_bodies), itertools.count(1)
-        self._loop = self._thread = self._runner = self._gate = None
+        self._loop = self._thread = self._worker = self._runner = self._gate = None
         self.hold_timeout = 60.0   # the longest a request waits at a closed gate (see `hold`)
 
     def __repr__(self):
@@ -144,22 +145,26 @@ class TestServer:
     @property
     def base_url(self) -> str: return f'http://{self.host}:{self.port}/v1'
 
-# %% ../nbs/01_testing.ipynb #7b1d2b3a
-def _authorized(self: TestServer, request) -> bool:
+    def __enter__(self): return self.start()      # `start` and `stop` are below
+    def __exit__(self, *exc): self.stop()
+
+# %% ../nbs/01_testing.ipynb #417dee24
+@patch_to(TestServer)
+def _authorized(self, request) -> bool:
     return not self._api_key or request.headers.get('Authorization') == f'Bearer {self._api_key}'
 
 def _unauthorized():
     return _json_response(error_json('Incorrect API key provided.', code='invalid_api_key'), 401)
 
-async def _models(self: TestServer, request):
+@patch_to(TestServer)
+async def _models(self, request):
     if not _authorized(self, request): return _unauthorized()
     data = [dict(id=m, object='model', created=0, owned_by='ocnb') for m in self.models]
     return _json_response(dict(object='list', data=data))
 
-TestServer._authorized, TestServer._models = _authorized, _models
-
-# %% ../nbs/01_testing.ipynb #993fcc03
-async def _fault_response(self: TestServer, kind: str, request, endpoint: str, model: str, draw: float = 0.0):
+# %% ../nbs/01_testing.ipynb #e5e39b71
+@patch_to(TestServer)
+async def _fault_response(self, kind: str, request, endpoint: str, model: str, draw: float = 0.0):
     "The response for an injected fault; None for 'slow' (answer normally after the wait)."
     f = self.faults
     if kind == '429': return _json_response(error_json('Rate limit reached.', 'rate_limit_error', 'rate_limit_exceeded'),
@@ -176,10 +181,9 @@ async def _fault_response(self: TestServer, kind: str, request, endpoint: str, m
     await asyncio.sleep(f.slow)  # 'slow': longer than any sensible client timeout, then a normal answer
     return None
 
-TestServer._fault_response = _fault_response
-
-# %% ../nbs/01_testing.ipynb #a17e34e9
-async def _complete(self: TestServer, request):
+# %% ../nbs/01_testing.ipynb #6be65537
+@patch_to(TestServer)
+async def _complete(self, request):
     "POST /v1/chat/completions and /v1/completions."
     c, endpoint = self._c, _ENDPOINTS[request.path]
     c.total += 1; c.endpoints[endpoint] += 1; c.in_flight += 1
@@ -215,7 +219,6 @@ async def _answer(self: TestServer, request, endpoint):
     c.ok += 1; c.answered[key] += 1
     return 200, _json_response(out)
 
-TestServer._complete = _complete
 
 async def _at_gate(self: TestServer, c):
     "Wait at a closed gate (see `hold`) until enough requests are in flight, `release`, or `hold_timeout`."
@@ -225,13 +228,15 @@ async def _at_gate(self: TestServer, c):
     except asyncio.TimeoutError:
         if self._gate is not None and self._gate[1] is opened: self._gate = None; opened.set()
 
-# %% ../nbs/01_testing.ipynb #978d4c40
-async def _counts_endpoint(self: TestServer, request): return _json_response(self.counts)
-async def _reset_endpoint(self: TestServer, request):
+# %% ../nbs/01_testing.ipynb #53f748cf
+@patch_to(TestServer)
+async def _counts_endpoint(self, request): return _json_response(self.counts)
+@patch_to(TestServer)
+async def _reset_endpoint(self, request):
     self.reset_counts(); return _json_response(self.counts)
-TestServer._counts_endpoint, TestServer._reset_endpoint = _counts_endpoint, _reset_endpoint
 
-def _make_app(self: TestServer) -> web.Application:
+@patch_to(TestServer)
+def make_app(self) -> web.Application:
     "The aiohttp application: the OpenAI routes plus `/_ocnb/counts` and `/_ocnb/reset` for benchmarks."
     app = web.Application()
     app.router.add_get('/v1/models', self._models)
@@ -240,9 +245,7 @@ def _make_app(self: TestServer) -> web.Application:
     app.router.add_post('/_ocnb/reset', self._reset_endpoint)
     return app
 
-TestServer.make_app = _make_app
-
-# %% ../nbs/01_testing.ipynb #7542a29d
+# %% ../nbs/01_testing.ipynb #d478a6f4
 def _in_server_thread(self: TestServer, f):
     "Run `f()` on the server's loop (its tallies change there) and return the result."
     loop = self._loop
@@ -250,35 +253,39 @@ def _in_server_thread(self: TestServer, f):
     async def call(): return f()
     return asyncio.run_coroutine_threadsafe(call(), loop).result(10)
 
-def _counts(self: TestServer) -> dict:
+@patch_to(TestServer, as_prop=True)
+def counts(self) -> dict:
     "A snapshot of what the server saw: totals, per endpoint, per status or fault kind, peak in flight."
     return _in_server_thread(self, self._c.snapshot)
 
-def _reset_counts(self: TestServer):
+@patch_to(TestServer)
+def reset_counts(self):
     "Forget everything seen so far (the fault plan restarts too: attempt numbers count from 1 again)."
     self._c = _Counts(self._max_bodies)
 
-def _bodies(self: TestServer) -> list:
+@patch_to(TestServer, as_prop=True)
+def bodies(self) -> list:
     "The most recent request bodies received (at most `max_bodies`)."
     return _in_server_thread(self, lambda: list(self._c.bodies))
 
-TestServer.counts, TestServer.reset_counts, TestServer.bodies = property(_counts), _reset_counts, property(_bodies)
-
-# %% ../nbs/01_testing.ipynb #0c92c331
-def _hold(self: TestServer, n: int = None):
+# %% ../nbs/01_testing.ipynb #fecc264d
+@patch_to(TestServer)
+def hold(self, n: int = None):
     "Hold completion requests on arrival until `n` are in flight at once (None: until `release()`)."
     if n is not None and n < 1: raise ValueError(f'hold(n={n}): n must be >= 1 (or None to hold until release())')
     def close(): self._gate = (n, asyncio.Event())
     _in_server_thread(self, close)
 
-def _release(self: TestServer):
+@patch_to(TestServer)
+def release(self):
     "Let every held request go on, and open the gate."
     def open_():
         g, self._gate = self._gate, None
         if g is not None: g[1].set()
     _in_server_thread(self, open_)
 
-def _wait_for(self: TestServer, pred, timeout: float = 30.0) -> dict:
+@patch_to(TestServer)
+def wait_for(self, pred, timeout: float = 30.0) -> dict:
     "Poll `counts` until `pred(counts)` is true and return them; `TimeoutError` after `timeout` s (a hang guard)."
     end = time.monotonic() + timeout
     while True:
@@ -287,55 +294,46 @@ def _wait_for(self: TestServer, pred, timeout: float = 30.0) -> dict:
         if time.monotonic() > end: raise TimeoutError(f'the server counts did not reach the condition in {timeout:g} s: {c}')
         time.sleep(0.005)
 
-TestServer.hold, TestServer.release, TestServer.wait_for = _hold, _release, _wait_for
-
-# %% ../nbs/01_testing.ipynb #5dd18c11
-async def _start_site(self: TestServer):
+# %% ../nbs/01_testing.ipynb #77c41370
+@patch_to(TestServer)
+async def _start_site(self):
     self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=0.2, handler_cancellation=True)
     await self._runner.setup()
     site = web.TCPSite(self._runner, self.host, self.port, backlog=1024)
     await site.start()
     self.port = site._server.sockets[0].getsockname()[1]
 
-def _serve_in_thread(self: TestServer, ready: threading.Event, errors: list):
-    loop = self._loop = asyncio.new_event_loop()
-    try: loop.run_until_complete(self._start_site())
-    except Exception as e: errors.append(e); ready.set(); loop.close(); return
+async def _serve(self: TestServer, ready: threading.Event):
+    self._loop = asyncio.get_running_loop()
+    await self._start_site()
     ready.set()
-    try: loop.run_forever()
-    finally:
-        loop.run_until_complete(self._runner.cleanup())
-        loop.close()
+    try: await asyncio.Event().wait()   # until `stop` cancels the worker
+    finally: await self._runner.cleanup()
 
-def _start(self: TestServer):
+@patch_to(TestServer)
+def start(self):
     "Serve in a background thread (safe inside Jupyter, where this thread's loop is busy). Returns self."
     if self._thread: return self
-    ready, errors = threading.Event(), []
-    self._thread = threading.Thread(target=_serve_in_thread, args=(self, ready, errors), daemon=True, name='ocnb-testserver')
-    self._thread.start(); ready.wait()
-    if errors: self._thread = None; raise errors[0]
+    ready = threading.Event()
+    w = self._worker = Worker(_serve(self, ready), name='ocnb-testserver', on_done=lambda w: ready.set())
+    self._thread = w.thread
+    w.start(); ready.wait()
+    if w.error is not None: w.wait(); self._thread = self._worker = None; raise w.error
     return self
 
-def _stop(self: TestServer):
+@patch_to(TestServer)
+def stop(self):
     "Stop serving and wait for the thread to finish."
     if not self._thread: return
-    self._loop.call_soon_threadsafe(self._loop.stop)
-    self._thread.join(); self._thread = self._runner = None
+    self._worker.cancel(); self._worker.wait()
+    self._thread = self._worker = self._runner = None
 
-TestServer._start_site, TestServer.start, TestServer.stop = _start_site, _start, _stop
-TestServer.__enter__ = lambda self: self.start()
-TestServer.__exit__ = lambda self, *exc: self.stop()
-
-# %% ../nbs/01_testing.ipynb #f82a9be5
+# %% ../nbs/01_testing.ipynb #bb53c7b6
 def run_in_thread(coro):
     "Run `coro` to completion on a fresh event loop in a worker thread; return its result or raise its exception."
-    out = {}
-    def work():
-        try: out['value'] = asyncio.run(coro)
-        except BaseException as e: out['error'] = e
-    t = threading.Thread(target=work, daemon=True); t.start(); t.join()
-    if 'error' in out: raise out['error']
-    return out['value']
+    w = Worker(coro, name='ocnb-run-in-thread').start()
+    w.wait()
+    return w.result()
 
 # %% ../nbs/01_testing.ipynb #f451c773
 def _parser():
