@@ -75,13 +75,15 @@ register(Dataset(
     extractor=mcq4, metric=accuracy, max_out_len=2048, versions=CMMLU_VERSIONS,
     notes='answer read with first_option, not first_capital_postprocess'))
 
-# %% ../nbs/06a_exams.ipynb #945c87ca
-AGIEVAL_SINGLE = ('gaokao-chinese', 'gaokao-english', 'gaokao-geography', 'gaokao-history', 'gaokao-biology', 'gaokao-chemistry',
+# %% ../nbs/06a_exams.ipynb #cbe63e28
+AGIEVAL_SINGLE = ('gaokao-chinese', 'gaokao-english', 'gaokao-geography', 'gaokao-history', 'gaokao-biology',
+                  'gaokao-chemistry',
                   'gaokao-mathqa', 'logiqa-zh', 'lsat-ar', 'lsat-lr', 'lsat-rc', 'logiqa-en', 'sat-math', 'sat-en',
                   'sat-en-without-passage', 'aqua-rat')
 AGIEVAL_MULTI = ('gaokao-physics', 'jec-qa-kd', 'jec-qa-ca')
 AGIEVAL_CLOZE = ('gaokao-mathcloze', 'math')
-AGIEVAL_CHINESE = ('gaokao-chinese', 'gaokao-english', 'gaokao-geography', 'gaokao-history', 'gaokao-biology', 'gaokao-chemistry',
+AGIEVAL_CHINESE = ('gaokao-chinese', 'gaokao-english', 'gaokao-geography', 'gaokao-history', 'gaokao-biology',
+                   'gaokao-chemistry',
                    'gaokao-physics', 'gaokao-mathqa', 'logiqa-zh', 'gaokao-mathcloze')
 _AGI_EN = 'The following is a {} question. Please select the correct answer.'
 AGIEVAL_INTRO = {
@@ -118,27 +120,38 @@ AGIEVAL_VERSIONS = table('agieval')['versions']
 register(Dataset(
     name='agieval', abbr='agieval-{subset}', category='Exam', group='agieval', subsets=AGIEVAL_SINGLE + AGIEVAL_MULTI + AGIEVAL_CLOZE,
     file='AGIEval/data/v1/{subset}.jsonl', prepare=prepare_agieval, gold='label', per_subset=agieval_subset,
-    human='{question}\n{options}\n', extractor=partial(first_option, options='ABCDE'), metric=accuracy, max_out_len=1024, versions=AGIEVAL_VERSIONS,
-    aliases=('AGIEval',), notes='multi-choice sets read the stated letters (option_letters), not the first run of [A-D]+'))
+    human='{question}\n{options}\n', extractor=partial(first_option, options='ABCDE'), metric=accuracy, max_out_len=1024,
+    versions=AGIEVAL_VERSIONS,
+    aliases=('AGIEval',), notes='multi-choice sets read the stated letters (option_letters), not the first run of '
+    '[A-D]+'))
 
-# %% ../nbs/06a_exams.ipynb #548b2d24
-_GK_SINGLE = '请你做一道{}选择题\n请你一步一步思考并将思考过程写在【解析】和<eoe>之间。你将从A，B，C，D中选出正确的答案，并写在【答案】和<eoa>之间。\n例如：【答案】: A <eoa>\n完整的题目回答的格式如下：\n【解析】 ... <eoe>\n【答案】 ... <eoa>\n请你严格按照上述格式作答。\n题目如下：'
-_GK_MULTI_Q = '请你做一道{}，其中包含{}个小题。\n请你一步一步思考。每一题你将从A，B，C，D中选出正确的答案，并写在【答案】和<eoa>之间。\n例如：（1）【答案】 A <eoa>\n（2）【答案】 B <eoa>\n请你严格按照上述格式作答。\n'
+# %% ../nbs/06a_exams.ipynb #431d013f
+_GK_SINGLE = ('请你做一道{}选择题\n请你一步一步思考并将思考过程写在【解析】和<eoe>之间。你将从A，B，C，D中选出正确的答案，并写在【答案】和<eoa>之间。\n例如：【答案】: A <eoa>\n'
+              '完整的题目回答的格式如下：\n【解析】 ... <eoe>\n【答案】 ... <eoa>\n请你严格按照上述格式作答。\n题目如下：')
+_GK_MULTI_Q = ('请你做一道{}，其中包含{}个小题。\n请你一步一步思考。每一题你将从A，B，C，D中选出正确的答案，并写在【答案】和<eoa>之间。\n例如：（1）【答案】 A <eoa>\n'
+               '（2）【答案】 B <eoa>\n请你严格按照上述格式作答。\n')
 GAOKAO_MCQ = {  # subject file: (type, instruction prefix, weight in the GaokaoBench group)
     '2010-2022_Math_II_MCQs': ('single_choice', _GK_SINGLE.format('数学'), 1090),
     '2010-2022_Math_I_MCQs': ('single_choice', _GK_SINGLE.format('数学'), 1070),
     '2010-2022_History_MCQs': ('single_choice', _GK_SINGLE.format('历史'), 1148),
     '2010-2022_Biology_MCQs': ('single_choice', _GK_SINGLE.format('生物'), 900),
     '2010-2022_Political_Science_MCQs': ('single_choice', _GK_SINGLE.format('政治'), 1280),
-    '2010-2022_Physics_MCQs': ('multi_choice', '请你做一道物理选择题。\n请你一步一步思考并将思考过程写在【解析】和<eoe>之间。你将从A，B，C，D中选出所有符合题意的答案，并写在【答案】和<eoa>之间。\n例如：【答案】 AB <eoa>\n完整的题目回答的格式如下：\n【解析】 ... <eoe>\n【答案】... <eoa>\n请你严格按照上述格式作答。\n', 384),
+    '2010-2022_Physics_MCQs': ('multi_choice', '请你做一道物理选择题。\n请你一步一步思考并将思考过程写在【解析】和<eoe>之间。你将从A，B，C，D中选出所有符合题意的答案，'
+                               '并写在【答案】和<eoa>之间。\n例如：【答案】 AB <eoa>\n完整的题目回答的格式如下：\n【解析】 ... <eoe>\n【答案】... <eoa>\n'
+                               '请你严格按照上述格式作答。\n', 384),
     '2010-2022_Chemistry_MCQs': ('single_choice', _GK_SINGLE.format('化学'), 744),
     '2010-2013_English_MCQs': ('single_choice', _GK_SINGLE.format('英语'), 105),
     '2010-2022_Chinese_Modern_Lit': ('multi_question_choice', _GK_MULTI_Q.format('语文阅读理解题', '三'), 261),
-    '2010-2022_English_Fill_in_Blanks': ('multi_question_choice', _GK_MULTI_Q.format('英语完形填空题', '二十').replace('题，其中', '题,其中'), 900),
-    '2012-2022_English_Cloze_Test': ('five_out_of_seven', '请回答下面的问题，将符合题意的五个选项的字母写在【答案】和<eoa>之间，例如“【答案】 A B C D E <eoa>\n请严格按照上述格式作答。\n', 260),
+    '2010-2022_English_Fill_in_Blanks': ('multi_question_choice', _GK_MULTI_Q.format('英语完形填空题', '二十').replace('题，其中', '题,其中'),
+                                         900),
+    '2012-2022_English_Cloze_Test': ('five_out_of_seven',
+                                     '请回答下面的问题，将符合题意的五个选项的字母写在【答案】和<eoa>之间，例如“【答案】 A B C D E <eoa>\n请严格按照上述格式作答。\n', 260),
     '2010-2022_Geography_MCQs': ('multi_question_choice', _GK_MULTI_Q.format('地理选择题', '两到三'), 380),
     '2010-2022_English_Reading_Comp': ('multi_question_choice', _GK_MULTI_Q.format('英语阅读理解题', '三到五'), 940),
-    '2010-2022_Chinese_Lang_and_Usage_MCQs': ('multi_question_choice', '请你做一道语文选择题\n请你一步一步思考并将思考过程写在【解析】和<eoe>之间。你将从A，B，C，D中选出正确的答案，并写在【答案】和<eoa>之间。\n例如：【答案】: A <eoa>\n完整的题目回答的格式如下：\n（1）【解析】 ... <eoe>\n【答案】 ... <eoa>\n（2）【解析】 ... <eoe>\n【答案】 ... <eoa>\n请你严格按照上述格式作答。如果不止一道题，请分别作答\n题目如下：', 240)}
+    '2010-2022_Chinese_Lang_and_Usage_MCQs': ('multi_question_choice', '请你做一道语文选择题\n请你一步一步思考并将思考过程写在【解析】和<eoe>之间。你将从A，'
+                                              'B，C，D中选出正确的答案，并写在【答案】和<eoa>之间。\n例如：【答案】: A <eoa>\n完整的题目回答的格式如下：\n'
+                                              '（1）【解析】 ... <eoe>\n【答案】 ... <eoa>\n（2）【解析】 ... <eoe>\n【答案】 ... <eoa>\n'
+                                              '请你严格按照上述格式作答。如果不止一道题，请分别作答\n题目如下：', 240)}
 
 def gaokao_five_letters(text: str) -> str:
     "The five letters A-G of a five-out-of-seven answer: one per `【答案】` if there are five, else the letters after the last `【答案】` (to `<eoa>`), else the first five standalone letters."
