@@ -30,14 +30,15 @@ register(Dataset(
     human='{hint}\nQuestion: {input}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nAnswer: ', bot='{target}\n', query_bot=False,
     extractor=mcq4, metric=accuracy, max_out_len=2048, versions=MMLU_VERSIONS))
 
-# %% ../nbs/06a_exams.ipynb #4d519b66
+# %% ../nbs/06a_exams.ipynb #010c7f1f
 CEVAL_SUBJECTS = table('ceval')['subjects']   # subject: [Chinese name, category], from OpenCompass's ceval config
 
 CEVAL_VERSIONS = table('ceval')['versions']
 
 register(Dataset(
     name='ceval', abbr='ceval-{subset}', category='Exam', group='ceval', subsets=tuple(CEVAL_SUBJECTS),
-    file='ceval/formal_ceval/val/{subset}_val.csv', shots_file='ceval/formal_ceval/dev/{subset}_dev.csv', n_shots=5, fmt='csv',
+    file='ceval/formal_ceval/val/{subset}_val.csv', shots_file='ceval/formal_ceval/dev/{subset}_dev.csv', n_shots=5,
+    fmt='csv',
     subset_vars=lambda s: {'ch_name': CEVAL_SUBJECTS[s][0]},
     human='以下是中国关于{ch_name}考试的单项选择题，请选出其中的正确答案。\n{question}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\n答案: ', bot='{answer}',
     extractor=mcq4, metric=accuracy, max_out_len=2048, versions=CEVAL_VERSIONS,
@@ -75,7 +76,7 @@ register(Dataset(
     extractor=mcq4, metric=accuracy, max_out_len=2048, versions=CMMLU_VERSIONS,
     notes='answer read with first_option, not first_capital_postprocess'))
 
-# %% ../nbs/06a_exams.ipynb #cbe63e28
+# %% ../nbs/06a_exams.ipynb #245650ed
 AGIEVAL_SINGLE = ('gaokao-chinese', 'gaokao-english', 'gaokao-geography', 'gaokao-history', 'gaokao-biology',
                   'gaokao-chemistry',
                   'gaokao-mathqa', 'logiqa-zh', 'lsat-ar', 'lsat-lr', 'lsat-rc', 'logiqa-en', 'sat-math', 'sat-en',
@@ -122,8 +123,8 @@ register(Dataset(
     file='AGIEval/data/v1/{subset}.jsonl', prepare=prepare_agieval, gold='label', per_subset=agieval_subset,
     human='{question}\n{options}\n', extractor=partial(first_option, options='ABCDE'), metric=accuracy, max_out_len=1024,
     versions=AGIEVAL_VERSIONS,
-    aliases=('AGIEval',), notes='multi-choice sets read the stated letters (option_letters), not the first run of '
-    '[A-D]+'))
+    aliases=('AGIEval',),
+    notes='multi-choice sets read the stated letters (option_letters), not the first run of [A-D]+'))
 
 # %% ../nbs/06a_exams.ipynb #431d013f
 _GK_SINGLE = ('请你做一道{}选择题\n请你一步一步思考并将思考过程写在【解析】和<eoe>之间。你将从A，B，C，D中选出正确的答案，并写在【答案】和<eoa>之间。\n例如：【答案】: A <eoa>\n'

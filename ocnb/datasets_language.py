@@ -24,7 +24,7 @@ def aligned(src_path, tgt_path, src='src', tgt='tgt') -> list[dict]:
     if len(a) != len(b): raise ValueError(f"{src_path} has {len(a)} lines but {tgt_path} has {len(b)}")
     return [{src: x, tgt: y} for x, y in zip(a, b)]
 
-# %% ../nbs/06d_language.ipynb #0216c366
+# %% ../nbs/06d_language.ipynb #b9925428
 _TF = label_map({'true': 'A', 'false': 'B'})
 choice('WiC', 'WiC', 'Language', 'SuperGLUE/WiC/val.jsonl',
        "Sentence 1: {sentence1}\nSentence 2: {sentence2}\nAre '{word}' in the above two sentenses the same?\nA. Yes\n"
@@ -45,8 +45,8 @@ choice('summedits', 'summedits', 'Language', 'summedits/summedits.jsonl',
        'the document.\n\n'
        'Document:\n{doc}\n\nSummary:\n{summary}\n\nQuestion:\nIs the summary factually consistent with the document?\n'
        'A. Yes\nB. No\n\nAnswer:',
-       'AB', '315438', prepare=label_map({'1': 'A', '0': 'B'}), notes='first_option instead of '
-       'first_capital_postprocess')
+       'AB', '315438', prepare=label_map({'1': 'A', '0': 'B'}),
+       notes='first_option instead of first_capital_postprocess')
 _01 = label_map({'0': 'A', '1': 'B'})
 choice('afqmc', 'afqmc-dev', 'Language', 'CLUE/AFQMC/dev.json',
        '语句一：“{sentence1}”\n语句二：“{sentence2}”\n语句一与语句二是关于蚂蚁金融产品的疑问，两者所询问的内容是否完全一致？\nA. 不完全一致\nB. 完全一致\n'
@@ -54,8 +54,8 @@ choice('afqmc', 'afqmc-dev', 'Language', 'CLUE/AFQMC/dev.json',
        'AB', '901306', prepare=_01, fmt='jsonl', notes='first_option instead of first_capital_postprocess')
 choice('bustm', 'bustm-dev', 'Language', 'FewCLUE/bustm/dev_few_all.json',
        '语句一：“{sentence1}”\n语句二：“{sentence2}”\n请判断语句一和语句二说的是否是一个意思？\nA. 无关\nB. 相关\n请从“A”，“B”中进行选择。\n答：',
-       'AB', '5cc669', prepare=_01, fmt='jsonl', notes='dev split only; first_option instead of '
-       'first_capital_postprocess')
+       'AB', '5cc669', prepare=_01, fmt='jsonl',
+       notes='dev split only; first_option instead of first_capital_postprocess')
 
 def prepare_chid(r: dict) -> dict:
     "FewCLUE chid record -> content with the blank as ______, candidates A-G, answer letter."
@@ -65,8 +65,8 @@ def prepare_chid(r: dict) -> dict:
 choice('chid', 'chid-dev', 'Language', 'FewCLUE/chid/dev_few_all.json',
        '{content}\n请选择______处所填的词\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nE. {E}\nF. {F}\nG. {G}\n'
        '请从”A“，”B“，”C“，”D“，”E“，”F“，”G“中进行选择。答：',
-       'ABCDEFG', '211ee7', prepare=prepare_chid, gold='answer', fmt='jsonl', notes='dev split only; first_option '
-       'instead of first_capital_postprocess')
+       'ABCDEFG', '211ee7', prepare=prepare_chid, gold='answer', fmt='jsonl',
+       notes='dev split only; first_option instead of first_capital_postprocess')
 choice('cluewsc', 'cluewsc-dev', 'Language', 'FewCLUE/cluewsc/dev_few_all.json',
        '{text}\n此处，“{span2}”是否指代“{span1}“？\nA. 是\nB. 否\n请从”A“，”B“中进行选择。\n答：', 'AB', '5ab83b', prepare=prepare_wsc,
        fmt='jsonl', notes='dev split only; first_option instead of first_capital_postprocess')
@@ -96,7 +96,7 @@ register(Dataset(
     notes='first 8 dev sentences as examples instead of the TopK retriever (needs all-mpnet-base-v2); first line of '
     'every output; BLEU tokenizer per target script'))
 
-# %% ../nbs/06d_language.ipynb #90b20f5c
+# %% ../nbs/06d_language.ipynb #52641573
 def prepare_c3(doc: list) -> list[dict]:
     "CLUE C3 file (a JSON list of [paragraphs, questions, id]) -> one row per question."
     rows = []
@@ -109,7 +109,8 @@ def prepare_c3(doc: list) -> list[dict]:
     return rows
 
 register(Dataset(
-    name='C3', abbr='C3', category='Understanding', file='CLUE/C3/dev_0.json', fmt='json', prepare=prepare_c3, gold='label',
+    name='C3', abbr='C3', category='Understanding', file='CLUE/C3/dev_0.json', fmt='json', prepare=prepare_c3,
+    gold='label',
     human='{content}\n问：{question}\nA. {choice0}\nB. {choice1}\nC. {choice2}\nD. {choice3}\n请从“A”，“B”，“C”，“D”中进行选择。\n答：',
     extractor=mcq4, metric=accuracy, version='8c358f', notes='first_option instead of first_capital_postprocess'))
 
@@ -153,7 +154,8 @@ choice('csl', 'csl_dev', 'Understanding', 'FewCLUE/csl/dev_few_all.json',
        fmt='jsonl', notes='dev split only; first_option instead of first_capital_postprocess')
 choice('eprstmt', 'eprstmt-dev', 'Understanding', 'FewCLUE/eprstmt/dev_few_all.json',
        '内容： "{sentence}"。请对上述内容进行情绪分类。\nA. 积极\nB. 消极\n请从”A“，”B“中进行选择。\n答：', 'AB', '9710da',
-       prepare=lambda r: {'sentence': r['sentence'], 'label': {'Positive': 'A', 'Negative': 'B'}[r['label']]}, fmt='jsonl',
+       prepare=lambda r: {'sentence': r['sentence'], 'label': {'Positive': 'A', 'Negative': 'B'}[r['label']]},
+       fmt='jsonl',
        notes='dev split only; first_option instead of first_capital_postprocess')
 
 TNEWS_LABELS = table('tnews')['labels']   # label: Chinese description, in option order
@@ -204,7 +206,8 @@ register(Dataset(
     'order)'))
 
 register(Dataset(
-    name='lambada', abbr='lambada', category='Understanding', file='lambada/test.jsonl', human='Please complete the following sentence:\n{prompt}',
+    name='lambada', abbr='lambada', category='Understanding', file='lambada/test.jsonl',
+    human='Please complete the following sentence:\n{prompt}',
     gold='label', extractor=lambada_answer, metric=lambada_accuracy, max_out_len=5, version='217e11'))
 
 register(Dataset(

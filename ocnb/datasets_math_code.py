@@ -25,7 +25,7 @@ register(Dataset(
     extractor=gsm8k_answer, metric=gsm8k_accuracy, max_out_len=512, version='1d7fe4',
     notes="thousands separators are removed before reading the last number"))
 
-# %% ../nbs/06b_math_code.ipynb #bf72e2e2
+# %% ../nbs/06b_math_code.ipynb #ea65dfc1
 def prepare_math(doc: dict) -> list[dict]:
     "`math.json` (`{id: {problem, level, type, solution}}`) -> rows in key order."
     return [{'id': k, 'problem': v['problem'], 'solution': v['solution'], 'type': v.get('type', '')} for k, v in doc.items()]
@@ -34,8 +34,8 @@ register(Dataset(
     name='math', abbr='math', category='Math', file='math/math.json', fmt='json', prepare=prepare_math,
     human='{problem}\nPlease reason step by step, and put your final answer within \\boxed{}.', gold='solution', gold_fn=last_boxed,
     extractor=math_answer, metric=math_accuracy, max_out_len=8192, version='51671d',
-    aliases=('MATH',), notes='equivalence adds a SymPy check to OpenCompass normalisation: \\boxed{0.5} counts equal '
-    'to '
+    aliases=('MATH',),
+    notes='equivalence adds a SymPy check to OpenCompass normalisation: \\boxed{0.5} counts equal to '
     '\\frac{1}{2} (OpenCompass: unequal)'))
 
 # %% ../nbs/06b_math_code.ipynb #9d72d793

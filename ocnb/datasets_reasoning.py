@@ -33,7 +33,7 @@ def with_labels(data_path, labels_path) -> list[dict]:
     labels = text_lines(labels_path)
     return [{**r, 'label': l} for r, l in zip(jsonl(data_path), labels)]
 
-# %% ../nbs/06c_reasoning.ipynb #479af3b5
+# %% ../nbs/06c_reasoning.ipynb #3584e2af
 QA_HUMAN = ("Answer these questions, your answer should be as simple as possible, start your answer with the prompt "
             "'The answer is '.\nQ: {question}?")
 
@@ -47,31 +47,32 @@ register(Dataset(
 
 choice('BoolQ', 'BoolQ', 'Knowledge', 'SuperGLUE/BoolQ/val.jsonl',
        '{passage}\nQuestion: {question}\nA. Yes\nB. No\nAnswer:', 'AB',
-       '883d50', prepare=label_map({'true': 'A', 'false': 'B'}), notes='first_option instead of '
-       'first_capital_postprocess')
+       '883d50', prepare=label_map({'true': 'A', 'false': 'B'}),
+       notes='first_option instead of first_capital_postprocess')
 
 def prepare_csqa(r: dict) -> dict:
     "CommonsenseQA jsonl record -> question, A-E, answerKey."
     return {'question': r['question']['stem'], **{c['label']: c['text'] for c in r['question']['choices']}, 'answerKey': r.get('answerKey', '')}
 
 choice('commonsenseqa', 'commonsense_qa', 'Knowledge', 'commonsenseqa/dev_rand_split.jsonl',
-       '{question}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nE. {E}\nAnswer:', 'ABCDE', 'c946f2', prepare=prepare_csqa, gold='answerKey',
+       '{question}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nE. {E}\nAnswer:', 'ABCDE', 'c946f2', prepare=prepare_csqa,
+       gold='answerKey',
        bot='{answerKey}', shots_file='commonsenseqa/train_rand_split.jsonl', n_shots=8, aliases=('commonsense_qa',),
        notes='fixed first 8 train rows as examples instead of the MDL retriever (needs gpt2-xl)')
 
-# %% ../nbs/06c_reasoning.ipynb #66903033
+# %% ../nbs/06c_reasoning.ipynb #e0dd27f5
 NLI3 = {'entailment': 'A', 'contradiction': 'B', 'neutral': 'C'}
 _CN_NLI = '语句一：“{sentence1}”\n语句二：“{sentence2}”\n请问这两句话是什么关系？\nA. 蕴含\n{sp}B. 矛盾\n{sp}C. 无关\n请从“A”，“B”，“C”中进行选择。\n答：'
 
 choice('cmnli', 'cmnli', 'Reasoning', 'CLUE/cmnli/cmnli_public/dev.json', _CN_NLI.replace('{sp}', ''), 'ABC', '1abf97',
        prepare=label_map(NLI3, drop=('-',)), fmt='jsonl', notes='first_option instead of first_capital_postprocess')
 choice('ocnli', 'ocnli', 'Reasoning', 'CLUE/OCNLI/dev.json', _CN_NLI.replace('{sp}', ' '), 'ABC', 'c4cb6c',
-       prepare=label_map(NLI3, drop=('-',)), fmt='jsonl', aliases=('OCNLI',), notes='first_option instead of '
-       'first_capital_postprocess')
+       prepare=label_map(NLI3, drop=('-',)), fmt='jsonl', aliases=('OCNLI',),
+       notes='first_option instead of first_capital_postprocess')
 choice('ocnli_fc', 'ocnli_fc-dev', 'Reasoning', 'FewCLUE/ocnli/dev_few_all.json',
        '阅读文章：{sentence1}\n根据上文，回答如下问题：{sentence2}\nA. 对\nB. 错\nC. 可能\n请从“A”，“B”，“C”中进行选择。\n答：', 'ABC', '51e956',
-       prepare=label_map(NLI3, drop=('-',)), fmt='jsonl', notes='dev split only; first_option instead of '
-       'first_capital_postprocess')
+       prepare=label_map(NLI3, drop=('-',)), fmt='jsonl',
+       notes='dev split only; first_option instead of first_capital_postprocess')
 
 _ENTAILED = '\nIs the sentence below entailed by the sentence above?\nA. Yes\nB. No\nAnswer:'
 _YES_NO_ENT = label_map({'entailment': 'A', 'not_entailment': 'B'})
@@ -165,7 +166,7 @@ choice('winogrande', 'winogrande', 'Language', 'winogrande/dev.jsonl',
        'Question: {prompt}\nA. {only_option1}\nB. {only_option2}\nAnswer:',
        'AB', '458220', prepare=prepare_winogrande, gold='answer')
 
-# %% ../nbs/06c_reasoning.ipynb #4998eddd
+# %% ../nbs/06c_reasoning.ipynb #5144df02
 BBH_MCQ = tuple(table('bbh')['mcq'])     # tasks answered with an option (X)
 BBH_FREE = tuple(table('bbh')['free'])   # tasks answered in free form
 
@@ -182,6 +183,7 @@ BBH_VERSIONS = table('bbh')['versions']
 register(Dataset(
     name='bbh', abbr='bbh-{subset}', category='Reasoning', group='bbh', subsets=BBH_MCQ + BBH_FREE,
     file=('BBH/data/{subset}.json', 'BBH/lib_prompt/{subset}.txt'), loader=bbh_rows, per_subset=bbh_subset,
-    human="Follow the given examples and answer the question.\n{hint}\n\nQ: {input}\nA: Let's think step by step.", gold='target',
+    human="Follow the given examples and answer the question.\n{hint}\n\nQ: {input}\nA: Let's think step by step.",
+    gold='target',
     extractor=bbh_mcq, gold_fn=bbh_mcq, metric=bbh_score, max_out_len=512, aliases=('BBH',), versions=BBH_VERSIONS,
     notes='multiple-choice answers read as (X) after markdown is stripped'))
