@@ -20,7 +20,7 @@ __all__ = ['DATASETS', 'MULTI', 'FAMILIES', 'mcq4', 'Dataset', 'load_families', 
            'load_shots', 'reference', 'extract', 'keep', 'jsonl', 'text_lines', 'merged_data_dir', 'label_map',
            'choice', 'check_files', 'datasets_info']
 
-# %% ../nbs/06_datasets.ipynb #a6797375
+# %% ../nbs/06_datasets.ipynb #84b145bc
 @dataclass
 class Dataset:
     "A benchmark as OpenCompass configures it for gen-mode evaluation of an API model."
@@ -49,7 +49,7 @@ class Dataset:
     group: str | None = None           # summary row averaging the subsets ('mmlu'); None: one subset
     group_weights: dict | None = None  # subset -> weight, for a weighted group average (GaokaoBench)
     group_metrics: tuple = ()          # metrics the group row averages separately (tydiqa: exact_match, f1)
-    per_subset: Callable | None = None # subset -> fields that differ per subset (extractor, metric, human, file, version...)
+    per_subset: Callable | None = None # subset -> the fields that differ (extractor, metric, human, file, version...)
     resolved_subset: str | None = field(default=None, repr=False, compare=False)  # set by for_subset
     versions: dict | None = None       # subset -> OpenCompass's version (prompt hash) of that subset
     aliases: tuple = ()
@@ -120,7 +120,7 @@ def table(name: str) -> dict:
     "The package data file `ocnb/tables/<name>.json` (subject names, version hashes, few-shot texts), read once."
     return json.loads((importlib.resources.files('ocnb')/'tables'/f'{name}.json').read_text(encoding='utf-8'))
 
-# %% ../nbs/06_datasets.ipynb #8cc3afcc
+# %% ../nbs/06_datasets.ipynb #69e3073f
 def fill(template: str, fields: dict) -> str:
     "OpenCompass's safe_format: replace each `{key}` by its value, leave other braces alone."
     for k, v in fields.items(): template = template.replace('{' + k + '}', str(v))
@@ -136,7 +136,7 @@ def shot_turns(ds: Dataset, shots=(), subset=None) -> list[tuple[str, str]]:
     return [t for t in turns if t[1]]
 
 def render_turns(ds: Dataset, row: dict, shots=(), subset=None, prefix=None) -> list[tuple[str, str]]:
-    "The prompt of one test `row` as (role, text) turns, few-shot first (`prefix`: the subset's `shot_turns`, computed once)."
+    "The prompt of `row` as (role, text) turns, few-shot first (`prefix`: the subset's `shot_turns`, computed once)."
     ds = ds.for_subset(subset)
     extra = ds.subset_vars(subset) if ds.subset_vars else {}
     turns = list(shot_turns(ds, shots, subset) if prefix is None else prefix)
@@ -155,7 +155,7 @@ def to_messages(turns, meta_template=None) -> list[dict]:
         else: msgs.append({'role': r, 'content': text})
     return msgs
 
-# %% ../nbs/06_datasets.ipynb #28017a79
+# %% ../nbs/06_datasets.ipynb #3e442e16
 def _paths(ds: Dataset, rel, subset, data_dir) -> list:
     "Paths of the file(s) `rel` for `subset`; `DataMissing` names the first one absent."
     vars_ = {'subset': subset or '', **(ds.subset_vars(subset) if ds.subset_vars else {})}
@@ -171,15 +171,17 @@ def _rows(ds: Dataset, rel, subset, data_dir) -> list[dict]:
     for i, r in enumerate(raw):
         try: p = ds.prepare(r)
         except DataError: raise
-        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as e:   # a record without the fields OpenCompass reads
+        # a record without the fields OpenCompass reads
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as e:
             where = _paths(ds, rel, subset, data_dir)[0]
-            raise data_error(where, i + 1, f'{type(e).__name__} {e} in the fields of this record', where='record') from e
+            raise data_error(where, i + 1, f'{type(e).__name__} {e} in the fields of this record',
+                             where='record') from e
         if isinstance(p, list): out += p
         elif p is not None: out.append(p)
     return out
 
 def load_subset(ds: Dataset, subset=None, data_dir=None) -> list[dict]:
-    "Test rows of one subset as template fields (rows OpenCompass drops are dropped): a list, or `Rows` for a CSV file used as it is."
+    "Test rows of one subset as template fields, less the rows OpenCompass drops (a list, or `Rows` for a plain CSV)."
     ds = ds.for_subset(subset)
     return _rows(ds, ds.file, subset, data_dir)
 
@@ -221,11 +223,11 @@ def merged_data_dir(*dirs) -> Path:
             if p.is_file() and not t.exists(): t.parent.mkdir(parents=True, exist_ok=True); t.symlink_to(p.resolve())
     return out
 
-# %% ../nbs/06_datasets.ipynb #2e2f2984
+# %% ../nbs/06_datasets.ipynb #244e0812
 mcq4 = partial(first_option, options='ABCD')
 
 def label_map(mapping: dict, key='label', drop=()):
-    "A `prepare` that maps `row[key]` (as a lower-case string) through `mapping`; rows with a label in `drop` are dropped."
+    "A `prepare` mapping `str(row[key]).lower()` through `mapping`, dropping the rows labelled one of `drop`."
     def prepare(r: dict) -> dict | None:
         v = str(r[key]).lower()
         if v in drop: return None

@@ -18,7 +18,7 @@ __all__ = ['MMLU_SUBJECTS', 'MMLU_VERSIONS', 'CEVAL_SUBJECTS', 'CEVAL_VERSIONS',
            'GAOKAO_MCQ', 'GAOKAO_SCORING', 'GAOKAO_VERSIONS', 'prepare_arc', 'prepare_cmmlu', 'prepare_agieval',
            'agieval_subset', 'gaokao_five_letters', 'prepare_gaokao', 'gaokao_subset']
 
-# %% ../nbs/06a_exams.ipynb #12dfc7d6
+# %% ../nbs/06a_exams.ipynb #1bce64f8
 MMLU_SUBJECTS = tuple(table('mmlu')['subjects'])
 MMLU_VERSIONS = table('mmlu')['versions']
 
@@ -26,7 +26,8 @@ register(Dataset(
     name='mmlu', abbr='lukaemon_mmlu_{subset}', category='Exam', group='mmlu', subsets=MMLU_SUBJECTS,
     file='mmlu/test/{subset}_test.csv', shots_file='mmlu/dev/{subset}_dev.csv', n_shots=5, fmt='csv',
     columns=('input', 'A', 'B', 'C', 'D', 'target'), gold='target',
-    subset_vars=lambda s: {'hint': f"There is a single choice question about {s.replace('_', ' ')}. Answer the question by replying A, B, C or D."},
+    subset_vars=lambda s: {'hint': f"There is a single choice question about {s.replace('_', ' ')}. "
+                                   "Answer the question by replying A, B, C or D."},
     human='{hint}\nQuestion: {input}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nAnswer: ', bot='{target}\n', query_bot=False,
     extractor=mcq4, metric=accuracy, max_out_len=2048, versions=MMLU_VERSIONS))
 
@@ -44,7 +45,7 @@ register(Dataset(
     extractor=mcq4, metric=accuracy, max_out_len=2048, versions=CEVAL_VERSIONS,
     notes='answer read with first_option, not first_capital_postprocess'))
 
-# %% ../nbs/06a_exams.ipynb #c90911f8
+# %% ../nbs/06a_exams.ipynb #008212b7
 def prepare_arc(r: dict) -> dict | None:
     "ARC jsonl row -> fields; None unless it has exactly 4 choices."
     ch = r['question']['choices']
@@ -53,7 +54,8 @@ def prepare_arc(r: dict) -> dict | None:
     return {'question': r['question']['stem'], **{k: c['text'] for k, c in zip('ABCD', ch)},
             'answerKey': 'ABCD'[labels.index(r['answerKey'])], 'id': r['id']}
 
-for _name, _abbr, _file in (('ARC_c', 'ARC-c', 'ARC/ARC-c/ARC-Challenge-Dev.jsonl'), ('ARC_e', 'ARC-e', 'ARC/ARC-e/ARC-Easy-Dev.jsonl')):
+for _name, _abbr, _file in (('ARC_c', 'ARC-c', 'ARC/ARC-c/ARC-Challenge-Dev.jsonl'),
+                            ('ARC_e', 'ARC-e', 'ARC/ARC-e/ARC-Easy-Dev.jsonl')):
     register(Dataset(
         name=_name, abbr=_abbr, category='Exam', file=_file, prepare=prepare_arc, gold='answerKey',
         human='Question: {question}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nAnswer:', extractor=mcq4, metric=accuracy,
@@ -76,7 +78,7 @@ register(Dataset(
     extractor=mcq4, metric=accuracy, max_out_len=2048, versions=CMMLU_VERSIONS,
     notes='answer read with first_option, not first_capital_postprocess'))
 
-# %% ../nbs/06a_exams.ipynb #245650ed
+# %% ../nbs/06a_exams.ipynb #81b1d5f1
 AGIEVAL_SINGLE = ('gaokao-chinese', 'gaokao-english', 'gaokao-geography', 'gaokao-history', 'gaokao-biology',
                   'gaokao-chemistry',
                   'gaokao-mathqa', 'logiqa-zh', 'lsat-ar', 'lsat-lr', 'lsat-rc', 'logiqa-en', 'sat-math', 'sat-en',
@@ -94,7 +96,8 @@ AGIEVAL_INTRO = {
     'gaokao-physics': '以下是一道中国高考物理选择题，请选择正确的答案。', 'gaokao-mathqa': '以下是一道中国高考数学选择题，请选择正确的答案。',
     'logiqa-zh': '以下是一道中国公务员考试题，请选择正确的答案。', 'lsat-ar': _AGI_EN.format('LSAT Analytical Reasoning'),
     'lsat-lr': _AGI_EN.format('LSAT Logical Reasoning'), 'lsat-rc': _AGI_EN.format('LSAT Reading Comprehension'),
-    'logiqa-en': _AGI_EN.format('Logic Reasoning'), 'sat-math': _AGI_EN.format('SAT Math'), 'sat-en': _AGI_EN.format('SAT English'),
+    'logiqa-en': _AGI_EN.format('Logic Reasoning'), 'sat-math': _AGI_EN.format('SAT Math'),
+    'sat-en': _AGI_EN.format('SAT English'),
     'sat-en-without-passage': _AGI_EN.format('SAT English'), 'aqua-rat': _AGI_EN.format('AQUA-RAT'),
     'jec-qa-kd': '以下是一道中国司法考试基础知识题，请选择正确的答案。', 'jec-qa-ca': '以下是一道中国司法考试案例分析题，请选择正确的答案。',
     'gaokao-mathcloze': '以下是一道中国高考数学填空题，请填入正确的答案。', 'math': _AGI_EN.format('Math')}
@@ -103,30 +106,35 @@ def prepare_agieval(r: dict) -> dict:
     "AGIEval v1 jsonl record -> question (passage + question), options (one per line), label."
     label = r.get('label')
     label = (''.join(map(str, label)) if isinstance(label, list) else str(label)) if label else str(r.get('answer', ''))
-    return {'question': (r.get('passage') or '') + r['question'], 'options': '\n'.join(r.get('options') or []), 'label': label}
+    return {'question': (r.get('passage') or '') + r['question'], 'options': '\n'.join(r.get('options') or []),
+            'label': label}
 
 def _sorted_letters(s) -> str: return ''.join(sorted(set(str(s))))
 
 def agieval_subset(s: str) -> dict:
     hint = '答案是： ' if s in AGIEVAL_CHINESE else 'The answer is '
     if s in AGIEVAL_CLOZE:
-        return dict(human=f'{AGIEVAL_INTRO[s]}\n{{question}}\n{hint}', extractor=agieval_math_answer, metric=agieval_math_score)
+        return dict(human=f'{AGIEVAL_INTRO[s]}\n{{question}}\n{hint}', extractor=agieval_math_answer,
+                    metric=agieval_math_score)
     human = f'{AGIEVAL_INTRO[s]}\n{{question}}\n{{options}}\n{hint}'
     if s in AGIEVAL_MULTI:
-        return dict(human=human, extractor=partial(option_letters, options='ABCD'), gold_fn=_sorted_letters, metric=accuracy)
+        return dict(human=human, extractor=partial(option_letters, options='ABCD'), gold_fn=_sorted_letters,
+                    metric=accuracy)
     return dict(human=human, extractor=partial(first_option, options='ABCDE'), metric=accuracy)
 
 AGIEVAL_VERSIONS = table('agieval')['versions']
 
 register(Dataset(
-    name='agieval', abbr='agieval-{subset}', category='Exam', group='agieval', subsets=AGIEVAL_SINGLE + AGIEVAL_MULTI + AGIEVAL_CLOZE,
+    name='agieval', abbr='agieval-{subset}', category='Exam', group='agieval',
+    subsets=AGIEVAL_SINGLE + AGIEVAL_MULTI + AGIEVAL_CLOZE,
     file='AGIEval/data/v1/{subset}.jsonl', prepare=prepare_agieval, gold='label', per_subset=agieval_subset,
-    human='{question}\n{options}\n', extractor=partial(first_option, options='ABCDE'), metric=accuracy, max_out_len=1024,
+    human='{question}\n{options}\n', extractor=partial(first_option, options='ABCDE'), metric=accuracy,
+    max_out_len=1024,
     versions=AGIEVAL_VERSIONS,
     aliases=('AGIEval',),
     notes='multi-choice sets read the stated letters (option_letters), not the first run of [A-D]+'))
 
-# %% ../nbs/06a_exams.ipynb #431d013f
+# %% ../nbs/06a_exams.ipynb #db70fce6
 _GK_SINGLE = ('请你做一道{}选择题\n请你一步一步思考并将思考过程写在【解析】和<eoe>之间。你将从A，B，C，D中选出正确的答案，并写在【答案】和<eoa>之间。\n例如：【答案】: A <eoa>\n'
               '完整的题目回答的格式如下：\n【解析】 ... <eoe>\n【答案】 ... <eoa>\n请你严格按照上述格式作答。\n题目如下：')
 _GK_MULTI_Q = ('请你做一道{}，其中包含{}个小题。\n请你一步一步思考。每一题你将从A，B，C，D中选出正确的答案，并写在【答案】和<eoa>之间。\n例如：（1）【答案】 A <eoa>\n'
@@ -143,10 +151,12 @@ GAOKAO_MCQ = {  # subject file: (type, instruction prefix, weight in the GaokaoB
     '2010-2022_Chemistry_MCQs': ('single_choice', _GK_SINGLE.format('化学'), 744),
     '2010-2013_English_MCQs': ('single_choice', _GK_SINGLE.format('英语'), 105),
     '2010-2022_Chinese_Modern_Lit': ('multi_question_choice', _GK_MULTI_Q.format('语文阅读理解题', '三'), 261),
-    '2010-2022_English_Fill_in_Blanks': ('multi_question_choice', _GK_MULTI_Q.format('英语完形填空题', '二十').replace('题，其中', '题,其中'),
+    '2010-2022_English_Fill_in_Blanks': ('multi_question_choice',
+                                         _GK_MULTI_Q.format('英语完形填空题', '二十').replace('题，其中', '题,其中'),
                                          900),
     '2012-2022_English_Cloze_Test': ('five_out_of_seven',
-                                     '请回答下面的问题，将符合题意的五个选项的字母写在【答案】和<eoa>之间，例如“【答案】 A B C D E <eoa>\n请严格按照上述格式作答。\n', 260),
+                                     '请回答下面的问题，将符合题意的五个选项的字母写在【答案】和<eoa>之间，例如“【答案】 A B C D E <eoa>\n请严格按照上述格式作答。\n',
+                                     260),
     '2010-2022_Geography_MCQs': ('multi_question_choice', _GK_MULTI_Q.format('地理选择题', '两到三'), 380),
     '2010-2022_English_Reading_Comp': ('multi_question_choice', _GK_MULTI_Q.format('英语阅读理解题', '三到五'), 940),
     '2010-2022_Chinese_Lang_and_Usage_MCQs': ('multi_question_choice', '请你做一道语文选择题\n请你一步一步思考并将思考过程写在【解析】和<eoe>之间。你将从A，'
@@ -155,7 +165,8 @@ GAOKAO_MCQ = {  # subject file: (type, instruction prefix, weight in the GaokaoB
                                               '请你严格按照上述格式作答。如果不止一道题，请分别作答\n题目如下：', 240)}
 
 def gaokao_five_letters(text: str) -> str:
-    "The five letters A-G of a five-out-of-seven answer: one per `【答案】` if there are five, else the letters after the last `【答案】` (to `<eoa>`), else the first five standalone letters."
+    ("The five letters A-G of a five-out-of-seven answer: one per `【答案】` if there are five, else the letters after "
+     "the last `【答案】` (to `<eoa>`), else the first five standalone letters.")
     text = str(text or '')
     if len(per_cue := gaokao_multi_question(text)) >= 5 and text.count('【答案】') >= 5: return per_cue[:5]
     tail = text[text.rfind('【答案】') + 4:].split('<eoa>')[0] if '【答案】' in text else text

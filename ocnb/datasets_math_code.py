@@ -25,20 +25,22 @@ register(Dataset(
     extractor=gsm8k_answer, metric=gsm8k_accuracy, max_out_len=512, version='1d7fe4',
     notes="thousands separators are removed before reading the last number"))
 
-# %% ../nbs/06b_math_code.ipynb #ea65dfc1
+# %% ../nbs/06b_math_code.ipynb #c9985013
 def prepare_math(doc: dict) -> list[dict]:
     "`math.json` (`{id: {problem, level, type, solution}}`) -> rows in key order."
-    return [{'id': k, 'problem': v['problem'], 'solution': v['solution'], 'type': v.get('type', '')} for k, v in doc.items()]
+    return [{'id': k, 'problem': v['problem'], 'solution': v['solution'], 'type': v.get('type', '')} for k,
+            v in doc.items()]
 
 register(Dataset(
     name='math', abbr='math', category='Math', file='math/math.json', fmt='json', prepare=prepare_math,
-    human='{problem}\nPlease reason step by step, and put your final answer within \\boxed{}.', gold='solution', gold_fn=last_boxed,
+    human='{problem}\nPlease reason step by step, and put your final answer within \\boxed{}.', gold='solution',
+    gold_fn=last_boxed,
     extractor=math_answer, metric=math_accuracy, max_out_len=8192, version='51671d',
     aliases=('MATH',),
     notes='equivalence adds a SymPy check to OpenCompass normalisation: \\boxed{0.5} counts equal to '
     '\\frac{1}{2} (OpenCompass: unequal)'))
 
-# %% ../nbs/06b_math_code.ipynb #9d72d793
+# %% ../nbs/06b_math_code.ipynb #fb6a5b44
 def prepare_humaneval(r: dict) -> dict:
     "HumanEval record -> fields; the reference is the problem the program is built from."
     return {**r, 'problem': {k: r[k] for k in ('task_id', 'prompt', 'test', 'entry_point')}}
@@ -57,7 +59,8 @@ def prepare_mbpp(r: dict) -> dict:
     return {'text': r['text'], 'test_list': tests, 'task_id': r['task_id'], 'test_list_2': tests}
 
 register(Dataset(
-    name='mbpp', abbr='mbpp', category='Code', file='mbpp/mbpp.jsonl', loader=lambda p: jsonl(p)[10:510], prepare=prepare_mbpp,
+    name='mbpp', abbr='mbpp', category='Code', file='mbpp/mbpp.jsonl', loader=lambda p: jsonl(p)[10:510],
+    prepare=prepare_mbpp,
     fixed_shots=MBPP_SHOTS, human='You are an expert Python programmer, and here is your task: {text} Your code '
     'should pass these tests:\n\n {test_list}  \n',
     bot='[BEGIN]\n', gold='test_list_2', extractor=mbpp_code, metric=mbpp_score, max_out_len=512, version='830460'))

@@ -33,7 +33,7 @@ def with_labels(data_path, labels_path) -> list[dict]:
     labels = text_lines(labels_path)
     return [{**r, 'label': l} for r, l in zip(jsonl(data_path), labels)]
 
-# %% ../nbs/06c_reasoning.ipynb #3584e2af
+# %% ../nbs/06c_reasoning.ipynb #e6574717
 QA_HUMAN = ("Answer these questions, your answer should be as simple as possible, start your answer with the prompt "
             "'The answer is '.\nQ: {question}?")
 
@@ -42,8 +42,10 @@ register(Dataset(
     gold='answer', gold_fn=keep, extractor=nq_answer, metric=qa_score, max_out_len=2048, version='c788f6'))
 
 register(Dataset(
-    name='triviaqa', abbr='triviaqa', category='Knowledge', file='triviaqa/trivia-dev.qa.csv', loader=dpr_tsv, human=QA_HUMAN,
-    bot='A:', gold='answer', gold_fn=keep, extractor=triviaqa_answer, metric=qa_score, max_out_len=50, version='2121ce'))
+    name='triviaqa', abbr='triviaqa', category='Knowledge', file='triviaqa/trivia-dev.qa.csv', loader=dpr_tsv,
+    human=QA_HUMAN,
+    bot='A:', gold='answer', gold_fn=keep, extractor=triviaqa_answer, metric=qa_score, max_out_len=50,
+    version='2121ce'))
 
 choice('BoolQ', 'BoolQ', 'Knowledge', 'SuperGLUE/BoolQ/val.jsonl',
        '{passage}\nQuestion: {question}\nA. Yes\nB. No\nAnswer:', 'AB',
@@ -52,7 +54,8 @@ choice('BoolQ', 'BoolQ', 'Knowledge', 'SuperGLUE/BoolQ/val.jsonl',
 
 def prepare_csqa(r: dict) -> dict:
     "CommonsenseQA jsonl record -> question, A-E, answerKey."
-    return {'question': r['question']['stem'], **{c['label']: c['text'] for c in r['question']['choices']}, 'answerKey': r.get('answerKey', '')}
+    return {'question': r['question']['stem'], **{c['label']: c['text'] for c in r['question']['choices']},
+            'answerKey': r.get('answerKey', '')}
 
 choice('commonsenseqa', 'commonsense_qa', 'Knowledge', 'commonsenseqa/dev_rand_split.jsonl',
        '{question}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nE. {E}\nAnswer:', 'ABCDE', 'c946f2', prepare=prepare_csqa,
@@ -60,7 +63,7 @@ choice('commonsenseqa', 'commonsense_qa', 'Knowledge', 'commonsenseqa/dev_rand_s
        bot='{answerKey}', shots_file='commonsenseqa/train_rand_split.jsonl', n_shots=8, aliases=('commonsense_qa',),
        notes='fixed first 8 train rows as examples instead of the MDL retriever (needs gpt2-xl)')
 
-# %% ../nbs/06c_reasoning.ipynb #e0dd27f5
+# %% ../nbs/06c_reasoning.ipynb #0e3011f0
 NLI3 = {'entailment': 'A', 'contradiction': 'B', 'neutral': 'C'}
 _CN_NLI = '语句一：“{sentence1}”\n语句二：“{sentence2}”\n请问这两句话是什么关系？\nA. 蕴含\n{sp}B. 矛盾\n{sp}C. 无关\n请从“A”，“B”，“C”中进行选择。\n答：'
 
@@ -91,9 +94,10 @@ choice('COPA', 'COPA', 'Reasoning', 'SuperGLUE/COPA/val.jsonl',
        prepare=label_map({'0': 'A', '1': 'B'}))
 
 def prepare_record(r: dict) -> list[dict]:
-    "ReCoRD record -> one row per query: passage without `@highlight` (its line breaks kept), query with `____`, the answer texts."
+    "ReCoRD record -> a row per query: passage less `@highlight` (line breaks kept), query with `____`, answer texts."
     text = r['passage']['text'].replace('@highlight', '')
-    return [{'text': text, 'question': q['query'].replace('@placeholder', '____'), 'answers': [a['text'] for a in q['answers']]}
+    return [{'text': text, 'question': q['query'].replace('@placeholder', '____'),
+             'answers': [a['text'] for a in q['answers']]}
             for q in r['qas']]
 
 register(Dataset(
@@ -102,7 +106,7 @@ register(Dataset(
     'Question: What entity does ____ refer to in the result? Give me the entity name:',
     gold='answers', gold_fn=keep, extractor=record_answer, metric=em_score, version='30dea0'))
 
-# %% ../nbs/06c_reasoning.ipynb #e0f799dd
+# %% ../nbs/06c_reasoning.ipynb #cfb0f6b4
 def prepare_hellaswag(r: dict) -> dict:
     "lm-eval hellaswag record (query, choices, gold) -> ctx, A-D, label."
     return {'ctx': r['query'].split(': ', 1)[-1], **dict(zip('ABCD', r['choices'])), 'label': 'ABCD'[int(r['gold'])]}
@@ -160,7 +164,8 @@ register(Dataset(
 
 def prepare_winogrande(r: dict) -> dict:
     a = str(r['answer'])
-    return {'prompt': r['sentence'], 'only_option1': r['option1'], 'only_option2': r['option2'], 'answer': ' AB'[int(a)] if a else 'NULL'}
+    return {'prompt': r['sentence'], 'only_option1': r['option1'], 'only_option2': r['option2'],
+            'answer': ' AB'[int(a)] if a else 'NULL'}
 
 choice('winogrande', 'winogrande', 'Language', 'winogrande/dev.jsonl',
        'Question: {prompt}\nA. {only_option1}\nB. {only_option2}\nAnswer:',
