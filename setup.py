@@ -16,7 +16,8 @@ setuptools.setup(
     classifiers=['Programming Language :: Python :: 3', 'Framework :: Jupyter',
                  'License :: OSI Approved :: Apache Software License'],
     packages=setuptools.find_packages(include=['ocnb', 'ocnb.*']),
-    include_package_data=True, install_requires=requirements,
+    include_package_data=True, package_data={'ocnb': ['tables/*.json']},   # the datasets' tables (ocnb/tables/)
+    install_requires=requirements,
     extras_require={'dev': dev_requirements}, python_requires='>=' + cfg['min_python'],
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown', zip_safe=False,

@@ -27,7 +27,7 @@ class Metric:
     batch: Optional[Callable] = None             # (preds, golds) -> (scores, extra): all samples at once (code runs)
     def __call__(self, pred, gold) -> float: return float(self.score(pred, gold))
 
-# %% ../nbs/05_metrics.ipynb #1abb00c8
+# %% ../nbs/05_metrics.ipynb #26137521
 @dataclass
 class Score:
     "A metric over a set of samples: value (0..100), how many, 95% interval (None: corpus metric), other values."
@@ -37,10 +37,6 @@ class Score:
     ci_low: Optional[float] = None
     ci_high: Optional[float] = None
     extra: dict = field(default_factory=dict)  # other values the metric reports (rouge2, rougeL, mbpp's pass counts...)
-
-    def __getitem__(self, i):
-        "Positional access in the old tuple order (name, value, n, ci_low, ci_high, extra), for callers not yet moved."
-        return (self.name, self.value, self.n, self.ci_low, self.ci_high, self.extra)[i]
 
 # %% ../nbs/05_metrics.ipynb #ec9a3511
 def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple:
