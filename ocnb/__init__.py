@@ -19,7 +19,8 @@ _extract_module.__class__ = _CallableModule
 _lazy = {'evaluate': 'pipeline', 'aevaluate': 'pipeline', 'EvalResult': 'pipeline', 'rescore': 'pipeline',
          'run_task': 'task', 'Summarizer': 'task', 'EvalForm': 'form', 'datasets_info': 'datasets',
          'TestServer': 'testing', 'Client': 'client', 'compare': 'analysis', 'SampleBrowser': 'browser',
-         'filter_samples': 'browser', 'disagreements': 'browser', 'demo_server': 'demo'}
+         'filter_samples': 'browser', 'disagreements': 'browser', 'demo_server': 'demo',
+         'download_data': 'download', 'data_status': 'download'}
 
 def __getattr__(name):
     if name not in _lazy: raise AttributeError(f"module 'ocnb' has no attribute {name!r}")
