@@ -187,7 +187,7 @@ def unpack(archive, to, folders=None) -> list[str]:
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return sorted(chosen.values())
 
-# %% ../nbs/03a_download.ipynb #a1258862
+# %% ../nbs/03a_download.ipynb #4bd729ee
 def _check_args(source, url, sha256, from_file):
     if source not in SOURCES: raise ConfigError(f"source={source!r}: use one of {', '.join(SOURCES)} (or url=)")
     if sha256 is not None and not re.fullmatch(r'[0-9a-fA-F]{64}', sha256):
@@ -200,25 +200,36 @@ def _check_args(source, url, sha256, from_file):
 def _missing(names, root) -> list[str]:
     return [n for n in names if any(not (root/f).is_file() for f in expected_files(n))]
 
+def _marker(root, archive_name) -> Path:
+    "The list of files a whole unpack of `archive_name` wrote (so a second call knows that they are all there)."
+    return root/'.download'/f'{archive_name}.files'
+
+def _unpacked(root, archive_name) -> bool:
+    m = _marker(root, archive_name)
+    return m.is_file() and all((root/f).is_file() for f in m.read_text().splitlines())
+
 def download_data(datasets=None, *, source: str = 'github', url=None, sha256=None, size=None, to=None,
                   from_file=None, keep: bool = False, timeout: float = 10, progress: bool = True):
     "Fetch, check and unpack the OpenCompassData archive so `to` (default: the data dir) holds `datasets` (default all)."
     _check_args(source, url, sha256, from_file)
     names, root = _names(datasets), resolve_data_dir(to)
-    if not _missing(names, root): return data_status(root, names)
+    url = url or SOURCES[source]
+    name = Path(from_file).name if from_file else posixpath.basename(urllib.parse.urlsplit(url).path) or 'data.zip'
+    if not _missing(names, root) or (datasets is None and _unpacked(root, name)): return data_status(root, names)
     if from_file is not None: archive = Path(from_file)
     else:
-        url = url or SOURCES[source]
-        dest = root/'.download'/(posixpath.basename(urllib.parse.urlsplit(url).path) or 'data.zip')
+        dest = root/'.download'/name
         archive = dest if dest.is_file() else fetch(url, dest, to=root, timeout=timeout, progress=progress)
     try:
         check_archive(archive, sha256=sha256, size=size, members=[])      # the CRCs: in unpack, of what it unpacks
-        unpack(archive, root, None if datasets is None else [dataset_folder(n) for n in names])
+        written = unpack(archive, root, None if datasets is None else [dataset_folder(n) for n in names])
     except DownloadError as e:
         if from_file is not None: raise
         archive.unlink(missing_ok=True)
         raise DownloadError(f"{e} (deleted it; the next call downloads again)") from None
+    if datasets is None: _marker(root, name).parent.mkdir(exist_ok=True); _marker(root, name).write_text('\n'.join(written))
     if from_file is None and not keep: archive.unlink(missing_ok=True)
-    still = _missing(names, root)
-    if still: print(f"ocnb: warning: the archive has no (or not all) files of {', '.join(still)}", file=sys.stderr)
+    if still := _missing(names, root):
+        print(f"ocnb: warning: {len(still)} of {len(names)} datasets still miss files (not in the archive): "
+              f"{', '.join(still)}", file=sys.stderr)
     return data_status(root, names)
