@@ -9,7 +9,7 @@ import argparse, sys
 # %% auto #0
 __all__ = ['positive_int', 'main', 'failure_lines']
 
-# %% ../nbs/09a_cli.ipynb #c4315e0e
+# %% ../nbs/09a_cli.ipynb #15301d13
 class _Parser(argparse.ArgumentParser):
     "An ArgumentParser whose errors are one line on stderr (exit status 2), without the usage block."
     def error(self, message):
@@ -24,18 +24,18 @@ def positive_int(text: str) -> int:
 
 def _data_parser(sub):
     d = sub.add_parser('data', help='download the benchmark data (OpenCompassData), or show which datasets are there')
-    ds = d.add_subparsers(dest='data_cmd', required=True)
+    ds = d.add_subparsers(dest='data_cmd', required=True, metavar='{download,status}')
     g = ds.add_parser('download', help='fetch, check and unpack the archive into the data dir (resumes a cut download)')
     g.add_argument('datasets', nargs='*', help='only these datasets (default: the whole archive)')
     g.add_argument('--source', choices=('github', 'modelscope'), default='github', help='where to fetch it from')
     g.add_argument('--url', help="the archive's address, instead of --source")
-    g.add_argument('--sha256', help="the archive's sha256, checked before unpacking")
-    g.add_argument('--to', help='the data dir to fill (default: $OCNB_DATA_DIR, else ./data)')
-    g.add_argument('--from-file', help='unpack this archive, already downloaded, instead of fetching one')
+    g.add_argument('--sha256', metavar='HEX', help="the archive's sha256, checked before unpacking")
+    g.add_argument('--to', metavar='DIR', help='the data dir to fill (default: $OCNB_DATA_DIR, else ./data)')
+    g.add_argument('--from-file', metavar='ZIP', help='unpack this archive, already downloaded, instead of fetching one')
     g.add_argument('--keep', action='store_true', help='keep the downloaded archive in <data dir>/.download')
     g.add_argument('--no-progress', action='store_true', help='no progress bar')
     s = ds.add_parser('status', help='per dataset: files expected, present, missing, test rows')
-    s.add_argument('--data-dir', help='the data dir (default: $OCNB_DATA_DIR, else ./data)')
+    s.add_argument('--data-dir', metavar='DIR', help='the data dir (default: $OCNB_DATA_DIR, else ./data)')
 
 def _data(args) -> int:
     "`ocnb data download|status`: print the data status table; 1 when the download failed."
