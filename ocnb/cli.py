@@ -9,7 +9,7 @@ import argparse, sys
 # %% auto #0
 __all__ = ['positive_int', 'main', 'failure_lines']
 
-# %% ../nbs/09a_cli.ipynb #15301d13
+# %% ../nbs/09a_cli.ipynb #a130b264
 class _Parser(argparse.ArgumentParser):
     "An ArgumentParser whose errors are one line on stderr (exit status 2), without the usage block."
     def error(self, message):
@@ -31,7 +31,7 @@ def _data_parser(sub):
     g.add_argument('--url', help="the archive's address, instead of --source")
     g.add_argument('--sha256', metavar='HEX', help="the archive's sha256, checked before unpacking")
     g.add_argument('--to', metavar='DIR', help='the data dir to fill (default: $OCNB_DATA_DIR, else ./data)')
-    g.add_argument('--from-file', metavar='ZIP', help='unpack this archive, already downloaded, instead of fetching one')
+    g.add_argument('--from-file', metavar='ZIP', help='unpack this archive (already downloaded) instead of fetching')
     g.add_argument('--keep', action='store_true', help='keep the downloaded archive in <data dir>/.download')
     g.add_argument('--no-progress', action='store_true', help='no progress bar')
     s = ds.add_parser('status', help='per dataset: files expected, present, missing, test rows')

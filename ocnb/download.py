@@ -67,7 +67,7 @@ def data_status(data_dir=None, datasets=None, rows: bool = True):
     df['rows'] = df['rows'].astype('Int64')
     return df
 
-# %% ../nbs/03a_download.ipynb #91e97f44
+# %% ../nbs/03a_download.ipynb #e5405b2b
 def _by_hand(url, dest, to) -> str:
     return (f"fetch {url} by hand (a browser, or `wget -c`), then save it as {dest} and run the same command again, "
             f"or run: ocnb data download --from-file ARCHIVE --to {to}")
@@ -95,7 +95,8 @@ def fetch(url, dest, *, to=None, timeout: float = 10, progress: bool = True) -> 
         raise DownloadError(f"{url}: HTTP {e.code} {e.reason}; {_by_hand(url, dest, to)}") from None
     except (urllib.error.URLError, OSError) as e:
         why = getattr(e, 'reason', e)
-        raise DownloadError(f"cannot reach {urllib.parse.urlsplit(url).netloc} ({why}); {_by_hand(url, dest, to)}") from None
+        host = urllib.parse.urlsplit(url).netloc
+        raise DownloadError(f"cannot reach {host} ({why}); {_by_hand(url, dest, to)}") from None
     with resp:
         if have and resp.status != 206: have = 0                          # Range ignored: start over
         total = _total(resp, have)
@@ -111,7 +112,7 @@ def fetch(url, dest, *, to=None, timeout: float = 10, progress: bool = True) -> 
     os.replace(part, dest)
     return dest
 
-# %% ../nbs/03a_download.ipynb #95781dc9
+# %% ../nbs/03a_download.ipynb #d6c639a0
 def _known_files() -> set[str]:
     from ocnb.datasets import list_datasets
     return {f for n in list_datasets() for f in expected_files(n)}
@@ -123,7 +124,8 @@ def archive_root(names) -> str:
         parts = n.split('/')
         for i in range(len(parts)):
             if '/'.join(parts[i:]) in known: return '/'.join(parts[:i]) + ('/' if i else '')
-    raise DownloadError("the archive holds none of the files ocnb reads (such as data/ARC/ARC-c/ARC-Challenge-Dev.jsonl); "
+    raise DownloadError("the archive holds none of the files ocnb reads (such as "
+                        "data/ARC/ARC-c/ARC-Challenge-Dev.jsonl); "
                         "is it the OpenCompassData zip?")
 
 def _chosen(names, root, folders) -> dict[str, str]:
@@ -187,7 +189,7 @@ def unpack(archive, to, folders=None) -> list[str]:
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return sorted(chosen.values())
 
-# %% ../nbs/03a_download.ipynb #4bd729ee
+# %% ../nbs/03a_download.ipynb #eab39bb2
 def _check_args(source, url, sha256, from_file):
     if source not in SOURCES: raise ConfigError(f"source={source!r}: use one of {', '.join(SOURCES)} (or url=)")
     if sha256 is not None and not re.fullmatch(r'[0-9a-fA-F]{64}', sha256):
@@ -210,7 +212,7 @@ def _unpacked(root, archive_name) -> bool:
 
 def download_data(datasets=None, *, source: str = 'github', url=None, sha256=None, size=None, to=None,
                   from_file=None, keep: bool = False, timeout: float = 10, progress: bool = True):
-    "Fetch, check and unpack the OpenCompassData archive so `to` (default: the data dir) holds `datasets` (default all)."
+    "Fetch, check and unpack the OpenCompassData archive so `to` (default: the data dir) holds `datasets` (or all)."
     _check_args(source, url, sha256, from_file)
     names, root = _names(datasets), resolve_data_dir(to)
     url = url or SOURCES[source]
@@ -227,7 +229,8 @@ def download_data(datasets=None, *, source: str = 'github', url=None, sha256=Non
         if from_file is not None: raise
         archive.unlink(missing_ok=True)
         raise DownloadError(f"{e} (deleted it; the next call downloads again)") from None
-    if datasets is None: _marker(root, name).parent.mkdir(exist_ok=True); _marker(root, name).write_text('\n'.join(written))
+    if datasets is None:
+        _marker(root, name).parent.mkdir(exist_ok=True); _marker(root, name).write_text('\n'.join(written))
     if from_file is None and not keep: archive.unlink(missing_ok=True)
     if still := _missing(names, root):
         print(f"ocnb: warning: {len(still)} of {len(names)} datasets still miss files (not in the archive): "
