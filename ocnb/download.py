@@ -67,10 +67,10 @@ def data_status(data_dir=None, datasets=None, rows: bool = True):
     df['rows'] = df['rows'].astype('Int64')
     return df
 
-# %% ../nbs/03a_download.ipynb #e5405b2b
+# %% ../nbs/03a_download.ipynb #97e7b013
 def _by_hand(url, dest, to) -> str:
     return (f"fetch {url} by hand (a browser, or `wget -c`), then save it as {dest} and run the same command again, "
-            f"or run: ocnb data download --from-file ARCHIVE --to {to}")
+            f"or run: ocnb data download --from-file ARCHIVE --to {to or 'DATA_DIR'}")
 
 def _total(resp, have) -> int | None:
     "The archive's full size from the response headers."
@@ -80,8 +80,11 @@ def _total(resp, have) -> int | None:
     return int(n) + have if n and n.isdigit() else None
 
 def _open(url, have, timeout):
+    "The response to GET `url` (from byte `have` on); `$https_proxy`/`$http_proxy` are used, except for loopback hosts."
     req = urllib.request.Request(url, headers={'User-Agent': 'ocnb', **({'Range': f'bytes={have}-'} if have else {})})
-    return urllib.request.urlopen(req, timeout=timeout)
+    local = urllib.parse.urlsplit(url).hostname in ('127.0.0.1', 'localhost', '::1')
+    opener = urllib.request.build_opener(*([urllib.request.ProxyHandler({})] if local else []))
+    return opener.open(req, timeout=timeout)
 
 def fetch(url, dest, *, to=None, timeout: float = 10, progress: bool = True) -> Path:
     "Download `url` to `dest`, continuing `dest.part` if a previous call was cut; `DownloadError` on any failure."
