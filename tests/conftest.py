@@ -19,6 +19,7 @@ def pytest_configure(config):
     if d is None:
         where = f"OCNB_DATA_DIR={os.environ['OCNB_DATA_DIR']} is not a folder" if os.environ.get('OCNB_DATA_DIR') \
                 else 'no OCNB_DATA_DIR, ../shared/data or ./data'
-        pytest.exit(f"ocnb tests need OpenCompass's benchmark data ({where}): download {ARCHIVE} (about 1.7 GB), "
-                    "unzip it so that ./data/ARC, ./data/mmlu, ... exist, or set OCNB_DATA_DIR to that folder", returncode=4)
+        pytest.exit(f"ocnb tests need OpenCompass's benchmark data ({where}): run `ocnb data download` (the "
+                    f"OpenCompassData archive, about 1.7 GB: {ARCHIVE}; by hand, unzip it so that ./data/ARC, "
+                    "./data/mmlu, ... exist), or set OCNB_DATA_DIR to that folder", returncode=4)
     os.environ['OCNB_DATA_DIR'] = str(d.resolve())
