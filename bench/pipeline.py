@@ -77,14 +77,16 @@ def run_rounds(lat, server, concs, n, rounds) -> dict:
         got = {case: [] for case in cases}
         for r in range(rounds):   # the order rotates every round, so no case always runs just after another
             for case in cases[r % len(cases):] + cases[:r % len(cases)]:
+                s0 = srv.cpu_s()
                 got[case].append(measure(case[0], srv.base_url, n, case[1]))
+                got[case][-1]['server_cpu'] = srv.cpu_s() - s0
                 print(f'  {lat} s, round {r + 1}, {case[0]}@{case[1] or "default"}: {got[case][-1]["wall"]:.2f} s',
                       file=sys.stderr)
     return got
 
 def summarize(lat, got) -> list:
     "One row per case: medians, the ratio of medians, and the median and range of per-round ratios."
-    keys = ('wall', 'cpu', 'n', 'errors', 'wrong')
+    keys = ('wall', 'cpu', 'n', 'errors', 'wrong', 'server_cpu')
     med = {case: {k: statistics.median(r[k] for r in rs) for k in keys} for case, rs in got.items()}
     rows = []
     for (k, c), m in med.items():
@@ -93,16 +95,17 @@ def summarize(lat, got) -> list:
         rows.append(dict(latency=lat, client=k, conc=c or 'default', n=m['n'], wall=m['wall'], rps=m['n'] / m['wall'],
                          vs_raw=med[base]['wall'] / m['wall'], paired=statistics.median(ratios),
                          paired_range=f'{min(ratios):.2f}-{max(ratios):.2f}', cpu_ms=1000 * m['cpu'] / m['n'],
+                         server_cpu_ms=1000 * m['server_cpu'] / m['n'],
                          errors=max(r['errors'] for r in got[(k, c)]), wrong=max(r['wrong'] for r in got[(k, c)])))
     return rows
 
 HEAD = (f"{'latency':>7} {'client':>9} {'conc':>7} {'n':>6} {'wall s':>8} {'req/s':>8} {'vs raw':>7} {'paired':>7} "
-        f"{'paired range':>12} {'CPU ms/sample':>13} {'errors':>6} {'wrong':>5}")
+        f"{'paired range':>12} {'CPU ms/sample':>13} {'server ms':>9} {'errors':>6} {'wrong':>5}")
 
 def show(r) -> str:
     return (f"{r['latency']:>7} {r['client']:>9} {r['conc']!s:>7} {r['n']:>6.0f} {r['wall']:>8.2f} {r['rps']:>8.0f} "
             f"{r['vs_raw']:>7.2f} {r['paired']:>7.2f} {r['paired_range']:>12} {r['cpu_ms']:>13.3f} "
-            f"{r['errors']:>6.0f} {r['wrong']:>5.0f}")
+            f"{r['server_cpu_ms']:>9.3f} {r['errors']:>6.0f} {r['wrong']:>5.0f}")
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -132,7 +135,8 @@ def main():
     print("\n'vs raw' = raw aiohttp's median wall / this median wall at the same concurrency ('default' compares with")
     print("raw aiohttp at 64); 'paired' = median over rounds of the same ratio within one round (less sensitive to")
     print("drifting load), 'paired range' its smallest and largest. 'ocnb-warm': the data files were already read in")
-    print("that process (a second run in a notebook session). 'wrong': rows whose prediction is not the server's 'A'.")
+    print("that process (a second run in a notebook session). 'server ms': the server process's CPU per sample over")
+    print("the whole trial (the client's start-up included). 'wrong': rows whose prediction is not the server's 'A'.")
     print('Goals (issue 3, 10): at 0.2 s ocnb >= 0.95 (64) and >= 0.9 (256); at 0 s >= 0.8 and < 1 ms CPU/sample.')
     if a.json: Path(a.json).write_text(json.dumps(dict(server=a.server, rows=rows, rounds=rounds), indent=1))
     bad = [r for r in rows if r['errors'] or r['wrong'] or r['n'] != rows[0]['n']]
