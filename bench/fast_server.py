@@ -48,12 +48,13 @@ class Counts:
     "What the server saw since the last reset."
     def __init__(self):
         self.total = self.ok = self.in_flight = self.max_in_flight = 0
-        self.endpoints, self.status, self.answered = Counter(), Counter(), Counter()   # answered: hash(body) -> n
+        self.endpoints, self.status = Counter(), Counter()
+        self.arrived, self.answered = Counter(), Counter()   # hash(body) -> arrivals / successful answers
 
     def snapshot(self) -> dict:
         return dict(total=self.total, ok=self.ok, in_flight=self.in_flight, max_in_flight=self.max_in_flight,
                     endpoints=dict(self.endpoints), status={str(k): v for k, v in self.status.items()},
-                    distinct=len(self.answered), answered=len(self.answered),
+                    distinct=len(self.arrived), answered=len(self.answered),
                     answered_twice=sum(v > 1 for v in self.answered.values()))
 
 class Server:
@@ -118,16 +119,16 @@ class HTTP(asyncio.Protocol):
             return self.finish(response(status, out, close), close)
         c.total += 1; c.endpoints[kind] += 1; c.in_flight += 1
         if c.in_flight > c.max_in_flight: c.max_in_flight = c.in_flight
-        c.answered[hash(body)] += 1
+        key = hash(body); c.arrived[key] += 1
         out = srv.answers[kind] if not close else response(200, srv.answers[kind].split(b'\r\n\r\n', 1)[1], True)
         self.busy = True
-        if srv.latency: self.timer = asyncio.get_running_loop().call_later(srv.latency, self.reply, out, close)
-        else: self.reply(out, close)
+        if srv.latency: self.timer = asyncio.get_running_loop().call_later(srv.latency, self.reply, out, close, key)
+        else: self.reply(out, close, key)
 
-    def reply(self, out, close):
+    def reply(self, out, close, key):
         "Send a completion answer (possibly after the latency)."
         self.timer = None
-        c = self.srv.c; c.in_flight -= 1; c.ok += 1; c.status['200'] += 1
+        c = self.srv.c; c.in_flight -= 1; c.ok += 1; c.status['200'] += 1; c.answered[key] += 1
         self.finish(out, close)
 
     def finish(self, out: bytes, close: bool):

@@ -15,6 +15,7 @@ every sample was answered and scored (the server answers 'A'; every row's predic
     python bench/pipeline.py --server ocnb         # against the test server
 Needs the OpenCompass data (OCNB_DATA_DIR, or ../shared/data beside the repo)."""
 import argparse, json, os, resource, statistics, subprocess, sys, tempfile, time
+from contextlib import ExitStack
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import serve
@@ -70,18 +71,24 @@ def measure(kind, url, n, conc):
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
-def run_rounds(lat, server, concs, n, rounds) -> dict:
-    "{(client, concurrency): [one result per round]} against one server process at latency `lat`."
-    with serve('--latency', lat, '--answer', 'A', server=server) as srv:
-        cases = [(k, c) for c in concs for k in ('raw', 'ocnb', 'ocnb-warm')] + [('ocnb', 0)]
+def cases_for(servers, clients, concs) -> list:
+    "(server, client, concurrency) triples; the client 'default' is ocnb with no concurrency setting (0)."
+    kinds = [k for k in clients if k != 'default']
+    return ([(s, k, c) for s in servers for c in concs for k in kinds]
+            + [(s, 'ocnb', 0) for s in servers if 'default' in clients])
+
+def run_rounds(lat, servers, cases, n, rounds) -> dict:
+    "{(server, client, concurrency): [one result per round]}, each server its own process at latency `lat`."
+    with ExitStack() as stack:   # an idle server costs nothing, so all of them run for the whole latency
+        srvs = {s: stack.enter_context(serve('--latency', lat, '--answer', 'A', server=s)) for s in servers}
         got = {case: [] for case in cases}
         for r in range(rounds):   # the order rotates every round, so no case always runs just after another
             for case in cases[r % len(cases):] + cases[:r % len(cases)]:
-                s0 = srv.cpu_s()
-                got[case].append(measure(case[0], srv.base_url, n, case[1]))
+                srv = srvs[case[0]]; s0 = srv.cpu_s()
+                got[case].append(measure(case[1], srv.base_url, n, case[2]))
                 got[case][-1]['server_cpu'] = srv.cpu_s() - s0
-                print(f'  {lat} s, round {r + 1}, {case[0]}@{case[1] or "default"}: {got[case][-1]["wall"]:.2f} s',
-                      file=sys.stderr)
+                print(f'  {lat} s, round {r + 1}, {case[0]} server, {case[1]}@{case[2] or "default"}: '
+                      f'{got[case][-1]["wall"]:.2f} s', file=sys.stderr)
     return got
 
 def summarize(lat, got) -> list:
@@ -89,21 +96,25 @@ def summarize(lat, got) -> list:
     keys = ('wall', 'cpu', 'n', 'errors', 'wrong', 'server_cpu')
     med = {case: {k: statistics.median(r[k] for r in rs) for k in keys} for case, rs in got.items()}
     rows = []
-    for (k, c), m in med.items():
-        base = ('raw', c if c else 64)
-        ratios = [b['wall'] / x['wall'] for b, x in zip(got[base], got[(k, c)])]
-        rows.append(dict(latency=lat, client=k, conc=c or 'default', n=m['n'], wall=m['wall'], rps=m['n'] / m['wall'],
-                         vs_raw=med[base]['wall'] / m['wall'], paired=statistics.median(ratios),
-                         paired_range=f'{min(ratios):.2f}-{max(ratios):.2f}', cpu_ms=1000 * m['cpu'] / m['n'],
-                         server_cpu_ms=1000 * m['server_cpu'] / m['n'],
-                         errors=max(r['errors'] for r in got[(k, c)]), wrong=max(r['wrong'] for r in got[(k, c)])))
+    for (s, k, c), m in med.items():
+        base = (s, 'raw', c if c else 64)
+        if base not in got: continue   # no raw aiohttp row to compare with
+        ratios = [b['wall'] / x['wall'] for b, x in zip(got[base], got[(s, k, c)])]
+        rs = got[(s, k, c)]
+        rows.append(dict(latency=lat, server=s, client=k, conc=c or 'default', n=m['n'], wall=m['wall'],
+                         rps=m['n'] / m['wall'], vs_raw=med[base]['wall'] / m['wall'],
+                         paired=statistics.median(ratios), paired_range=f'{min(ratios):.2f}-{max(ratios):.2f}',
+                         cpu_ms=1000 * m['cpu'] / m['n'], server_cpu_ms=1000 * m['server_cpu'] / m['n'],
+                         errors=max(r['errors'] for r in rs), wrong=max(r['wrong'] for r in rs)))
     return rows
 
-HEAD = (f"{'latency':>7} {'client':>9} {'conc':>7} {'n':>6} {'wall s':>8} {'req/s':>8} {'vs raw':>7} {'paired':>7} "
+HEAD = (f"{'latency':>7} {'server':>6} {'client':>9} {'conc':>7} {'n':>6} {'wall s':>8} {'req/s':>8} {'vs raw':>7} "
+        f"{'paired':>7} "
         f"{'paired range':>12} {'CPU ms/sample':>13} {'server ms':>9} {'errors':>6} {'wrong':>5}")
 
 def show(r) -> str:
-    return (f"{r['latency']:>7} {r['client']:>9} {r['conc']!s:>7} {r['n']:>6.0f} {r['wall']:>8.2f} {r['rps']:>8.0f} "
+    return (f"{r['latency']:>7} {r['server']:>6} {r['client']:>9} {r['conc']!s:>7} {r['n']:>6.0f} {r['wall']:>8.2f} "
+            f"{r['rps']:>8.0f} "
             f"{r['vs_raw']:>7.2f} {r['paired']:>7.2f} {r['paired_range']:>12} {r['cpu_ms']:>13.3f} "
             f"{r['server_cpu_ms']:>9.3f} {r['errors']:>6.0f} {r['wrong']:>5.0f}")
 
@@ -113,8 +124,10 @@ def main():
     ap.add_argument('--rounds', type=int, default=3)
     ap.add_argument('--latencies', default='0,0.2')
     ap.add_argument('--conc', default='64,256')
-    ap.add_argument('--server', choices=('fast', 'ocnb'), default='fast',
-                    help='fast: bench/fast_server.py (default); ocnb: python -m ocnb.testing')
+    ap.add_argument('--server', default='fast', help='comma-separated: fast = bench/fast_server.py (default), '
+                    'ocnb = python -m ocnb.testing; with both, their trials alternate in each round')
+    ap.add_argument('--clients', default='raw,ocnb,ocnb-warm,default',
+                    help='comma-separated, from raw,ocnb,ocnb-warm,default (default = ocnb, no concurrency setting)')
     ap.add_argument('--json', help='also write the rows and every round here')
     ap.add_argument('--child'); ap.add_argument('--url')
     a = ap.parse_args()
@@ -123,13 +136,12 @@ def main():
         if a.child == 'raw': r = run_raw(a.url, a.n, c)
         else: r = run_ocnb(a.url, a.n, None if c == 0 else c, warm=a.child == 'ocnb-warm')
         print(json.dumps(r)); return
-    concs = [int(c) for c in a.conc.split(',')]
+    concs, servers = [int(c) for c in a.conc.split(',')], a.server.split(',')
     rows, rounds = [], {}
     for lat in [float(x) for x in a.latencies.split(',')]:
-        got = run_rounds(lat, a.server, concs, a.n, a.rounds)
+        got = run_rounds(lat, servers, cases_for(servers, a.clients.split(','), concs), a.n, a.rounds)
         rows += summarize(lat, got)
-        rounds[lat] = {f'{k}@{c}': rs for (k, c), rs in got.items()}
-    print(f'server: {a.server}')
+        rounds[lat] = {f'{s}:{k}@{c}': rs for (s, k, c), rs in got.items()}
     print(HEAD)
     for r in rows: print(show(r))
     print("\n'vs raw' = raw aiohttp's median wall / this median wall at the same concurrency ('default' compares with")
@@ -137,6 +149,7 @@ def main():
     print("drifting load), 'paired range' its smallest and largest. 'ocnb-warm': the data files were already read in")
     print("that process (a second run in a notebook session). 'server ms': the server process's CPU per sample over")
     print("the whole trial (the client's start-up included). 'wrong': rows whose prediction is not the server's 'A'.")
+    print("Ratios compare clients against the same server ('fast': bench/fast_server.py, 'ocnb': ocnb.testing).")
     print('Goals (issue 3, 10): at 0.2 s ocnb >= 0.95 (64) and >= 0.9 (256); at 0 s >= 0.8 and < 1 ms CPU/sample.')
     if a.json: Path(a.json).write_text(json.dumps(dict(server=a.server, rows=rows, rounds=rounds), indent=1))
     bad = [r for r in rows if r['errors'] or r['wrong'] or r['n'] != rows[0]['n']]
