@@ -2,8 +2,8 @@
 """Where the time of one `ocnb.evaluate` call goes at zero server latency, phase by phase.
 
 Runs the `pipeline.py` workload (mmlu + ARC_e, limit 34: 1972 samples) three times in one process against a local
-server with no latency. Run 1 is cold (data files not read yet), runs 2 and 3 are warm. The pipeline's own steps
-are timed by wrapping the module functions that do them. The time not in any listed phase is the requests themselves:
+server (`fast_server.py`) with no latency. Run 1 is cold (data files not read yet), runs 2 and 3 are warm. The
+pipeline's own steps are timed by wrapping the module functions that do them. The time not in any listed phase is the requests themselves:
 the client, aiohttp and asyncio.
 
     python bench/pipeline_phases.py
@@ -40,7 +40,7 @@ def timed(mod, name):
 def main():
     for mod, name in PHASES: timed(mod, name)
     runs = []
-    with serve('--latency', 0, '--answer', 'A') as srv:
+    with serve('--latency', 0, '--answer', 'A', server='fast') as srv:
         model = {'path': 'test-model', 'openai_api_base': srv.base_url}
         for _ in range(3):
             SPENT.clear()
