@@ -57,6 +57,9 @@ def main():
         three = post('/v1/chat/completions', chat) + post('/v1/completions', comp) + post('/v1/models', {})
         got = raw_http(srv.base_url, three, 3)
         check([g[0] for g in got] == [200, 200, 404], 'pipelined requests answered in order (404 for POST /v1/models)')
+        many = b''.join(post('/v1/chat/completions', dict(chat, n=i)) for i in range(3000))
+        many = raw_http(srv.base_url, many, 3000)
+        check(len(many) == 3000 and all(g[0] == 200 for g in many), '3000 pipelined requests in one write all answered')
         check(got[0][1]['choices'][0]['message']['content'] == 'B' and got[1][1]['choices'][0]['text'] == 'B',
               'chat and completion shapes')
         whole = post('/v1/chat/completions', chat)
@@ -71,6 +74,13 @@ def main():
         models = raw_http(srv.base_url, b'GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n', 1)[0][1]
         check([m['id'] for m in models['data']] == ['test-model'], 'GET /v1/models lists the model')
         check(srv.reset()['total'] == 0 and srv.counts()['ok'] == 0, 'reset clears the tallies')
+    with serve('--latency', 1, server='fast') as srv:   # a reset while a request waits leaves the new tallies alone
+        with socket.create_connection(addr(srv.base_url), timeout=10) as s:
+            s.sendall(post('/v1/chat/completions', chat))
+            deadline = time.monotonic() + 10
+            while srv.counts()['in_flight'] != 1 and time.monotonic() < deadline: time.sleep(0.01)
+            srv.reset(); s.recv(65536)
+        check(srv.counts()['in_flight'] == 0 and srv.counts()['ok'] == 0, 'a reset during the latency')
     with serve('--latency', 0.3, server='fast') as srv:
         t0 = time.perf_counter(); raw_http(srv.base_url, post('/v1/chat/completions', chat), 1)
         check(time.perf_counter() - t0 >= 0.29, 'latency holds the answer back at least that long')

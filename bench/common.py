@@ -55,7 +55,7 @@ def median(xs): return statistics.median(xs)
 
 def table(rows: list, cols: list) -> str:
     "A markdown table of dicts `rows` over `cols`."
-    fmt = lambda v: f'{v:.3g}' if isinstance(v, float) and abs(v) < 10 else (f'{v:.0f}' if isinstance(v, float) else str(v))
+    fmt = lambda v: (f'{v:.3g}' if abs(v) < 10 else f'{v:.0f}') if isinstance(v, float) else str(v)
     out = ['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)]
     out += ['| ' + ' | '.join(fmt(r.get(c, '')) for c in cols) + ' |' for r in rows]
     return '\n'.join(out)

@@ -77,38 +77,50 @@ class HTTP(asyncio.Protocol):
     "One connection: parse whole requests from the buffer, answer them in order."
     def __init__(self, srv: Server):
         self.srv, self.buf, self.busy, self.timer, self.tr = srv, bytearray(), False, None, None
+        self.pumping = False   # inside pump(): answers written there do not start another pump
+        self.counts = None     # the tallies of the request being answered
     def connection_made(self, tr): self.tr = tr
     def connection_lost(self, exc):
         if self.timer is not None:   # the client went away while its answer was delayed
             self.timer.cancel(); self.timer = None
-            c = self.srv.c; c.in_flight -= 1; c.status['cancelled'] += 1
+            c = self.counts; c.in_flight -= 1; c.status['cancelled'] += 1
         self.tr = None
 
     def data_received(self, data):
         self.buf += data
-        if not self.busy: self.next_request()
+        self.pump()
 
-    def next_request(self):
-        "Answer the first complete request in the buffer, if there is one."
+    def pump(self):
+        "Answer the complete requests in the buffer, one after the other (a delayed answer stops the loop)."
+        if self.pumping: return
+        self.pumping = True
+        try:
+            while self.tr is not None and not self.busy and self.next_request(): pass
+        finally: self.pumping = False
+
+    def next_request(self) -> bool:
+        "Answer (or start answering) the first complete request in the buffer; False if there is none yet."
         buf = self.buf
         end = buf.find(b'\r\n\r\n')
-        if end < 0: return
+        if end < 0: return False
         lines = bytes(buf[:end]).split(b'\r\n')
         try: method, path, version = lines[0].split(b' ', 2)
-        except ValueError: return self.finish(response(400, error_body('bad request line'), close=True), True)
+        except ValueError: self.finish(response(400, error_body('bad request line'), close=True), True); return False
         length, close, chunked = 0, version == b'HTTP/1.0', False
         for ln in lines[1:]:
             k, _, v = ln.partition(b':')
             k = k.strip().lower()
             if k == b'content-length':
                 try: length = int(v)
-                except ValueError: return self.finish(response(400, error_body('bad Content-Length'), close=True), True)
+                except ValueError:
+                    self.finish(response(400, error_body('bad Content-Length'), True), True); return False
             elif k == b'connection': close = v.strip().lower() == b'close'
             elif k == b'transfer-encoding': chunked = True
-        if chunked: return self.finish(response(411, error_body('send a Content-Length body'), close=True), True)
-        if len(buf) < end + 4 + length: return   # the body is still arriving
+        if chunked: self.finish(response(411, error_body('send a Content-Length body'), True), True); return False
+        if len(buf) < end + 4 + length: return False   # the body is still arriving
         body = bytes(buf[end + 4:end + 4 + length]); del buf[:end + 4 + length]
         self.answer(method, path.split(b'?', 1)[0], body, close)
+        return True
 
     def answer(self, method, path, body, close):
         srv, c = self.srv, self.srv.c
@@ -117,6 +129,7 @@ class HTTP(asyncio.Protocol):
             got = srv.admin(method, path)
             status, out = got if got else (404, error_body(f'no route {method.decode()} {path.decode()}'))
             return self.finish(response(status, out, close), close)
+        self.counts = c   # a reset while this request waits must not touch the new tallies
         c.total += 1; c.endpoints[kind] += 1; c.in_flight += 1
         if c.in_flight > c.max_in_flight: c.max_in_flight = c.in_flight
         key = hash(body); c.arrived[key] += 1
@@ -128,7 +141,7 @@ class HTTP(asyncio.Protocol):
     def reply(self, out, close, key):
         "Send a completion answer (possibly after the latency)."
         self.timer = None
-        c = self.srv.c; c.in_flight -= 1; c.ok += 1; c.status['200'] += 1; c.answered[key] += 1
+        c = self.counts; c.in_flight -= 1; c.ok += 1; c.status['200'] += 1; c.answered[key] += 1
         self.finish(out, close)
 
     def finish(self, out: bytes, close: bool):
@@ -137,7 +150,7 @@ class HTTP(asyncio.Protocol):
         if self.tr is None: return
         self.tr.write(out)
         if close: self.tr.close(); self.tr = None; return
-        if self.buf: self.next_request()
+        if self.buf: self.pump()
 
 def parser():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
