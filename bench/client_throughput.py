@@ -67,7 +67,8 @@ def bench(latencies, n, rounds, configs=CONFIGS):
                     cnt = srv.counts()
                     res.update(max_in_flight=cnt['max_in_flight'], server_cpu=srv.cpu_s() - s0, served=cnt['ok'])
                     runs[c].append(res)
-                    print(f'  latency {lat}s round {r + 1} {c[0]}@{c[1] or "default"}: {res["wall"]:.2f} s', file=sys.stderr)
+                    print(f'  latency {lat}s round {r + 1} {c[0]}@{c[1] or "default"}: {res["wall"]:.2f} s',
+                          file=sys.stderr)
             for (name, conc), rs in runs.items():
                 wall = median([x['wall'] for x in rs])
                 rows.append(dict(latency_s=lat, client=name, concurrency=conc or 'default', n=n,
@@ -94,7 +95,8 @@ def add_ratios(rows):
         raw = by.get((lat, 'raw-aiohttp', conc if conc != 'default' else 64))
         if raw: r['vs_raw'], r['vs_raw_paired'] = _ratio(raw, r, False), _ratio(raw, r, True)
         o64 = by.get((lat, 'ocnb', 64))
-        if conc == 'default' and o64: r['vs_ocnb64'], r['vs_ocnb64_paired'] = _ratio(o64, r, False), _ratio(o64, r, True)
+        if conc == 'default' and o64:
+            r['vs_ocnb64'], r['vs_ocnb64_paired'] = _ratio(o64, r, False), _ratio(o64, r, True)
 
 def goals(rows) -> list:
     "The issue-3 goals, each as (description, measured, met)."

@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 
 class ServerProc:
-    "A `python -m ocnb.testing` process: its base URL, and its request tallies over HTTP."
+    "A fake endpoint's process (`ocnb.testing` or `bench/fast_server.py`): its base URL, and its request tallies."
     def __init__(self, proc, base_url): self.proc, self.base_url = proc, base_url
     @property
     def admin(self): return self.base_url[:-len('/v1')] + '/_ocnb'
@@ -22,10 +22,13 @@ class ServerProc:
         f = open(f'/proc/{self.proc.pid}/stat').read().rsplit(')', 1)[1].split()
         return (int(f[11]) + int(f[12])) / os.sysconf('SC_CLK_TCK')
 
+SERVERS = {'ocnb': ['-m', 'ocnb.testing'],                          # the test server: faults, echo, auth
+           'fast': [str(ROOT / 'bench' / 'fast_server.py')]}         # fixed answers and latency only, much cheaper
+
 @contextmanager
-def serve(*args):
-    "Run `python -m ocnb.testing --port 0 *args` in a separate process for the duration of the block."
-    p = subprocess.Popen([PY, '-m', 'ocnb.testing', '--port', '0', *map(str, args)], stdout=subprocess.PIPE,
+def serve(*args, server='ocnb'):
+    "Run a fake endpoint (`SERVERS[server]`, `--port 0 *args`) in a separate process for the duration of the block."
+    p = subprocess.Popen([PY, *SERVERS[server], '--port', '0', *map(str, args)], stdout=subprocess.PIPE,
                          text=True, cwd=ROOT)
     try:
         line = p.stdout.readline()
@@ -52,7 +55,7 @@ def median(xs): return statistics.median(xs)
 
 def table(rows: list, cols: list) -> str:
     "A markdown table of dicts `rows` over `cols`."
-    fmt = lambda v: f'{v:.3g}' if isinstance(v, float) and abs(v) < 10 else (f'{v:.0f}' if isinstance(v, float) else str(v))
+    fmt = lambda v: (f'{v:.3g}' if abs(v) < 10 else f'{v:.0f}') if isinstance(v, float) else str(v)
     out = ['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)]
     out += ['| ' + ' | '.join(fmt(r.get(c, '')) for c in cols) + ' |' for r in rows]
     return '\n'.join(out)

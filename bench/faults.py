@@ -39,7 +39,8 @@ def main(argv=None):
     checks = {
         'every request has a reply': all(r is not None for r in rs) and len(rs) == a.n,
         'on_reply called once per request': len(got) == a.n,
-        'every reply is an answer or a flagged error': all((r.ok and r.http_status == 200) or (r.error and r.attempts >= 1) for r in rs),
+        'every reply is an answer or a flagged error':
+            all((r.ok and r.http_status == 200) or (r.error and r.attempts >= 1) for r in rs),
         'answers equal the fault-free run': all(r.text == f.text for r, f in zip(rs, ref) if r.ok),
         'fault-free run all answered': all(f.ok for f in ref),
         'no answered request sent twice (server)': counts['answered_twice'] == 0,
@@ -49,7 +50,8 @@ def main(argv=None):
     score_faulty = sum(r.text == f.text for r, f in zip(rs, ref) if r.ok) / max(1, len(ok))
     summary = dict(n=a.n, fault_rate=a.rate, latency_s=a.latency, seed=a.seed, answered=len(ok), errors=len(errs),
                    wall_s=round(wall, 2), fault_free_wall_s=round(ref_wall, 2), server_requests=counts['total'],
-                   injected=counts['faults'], attempts=dict(sorted(collections.Counter(r.attempts for r in rs).items())),
+                   injected=counts['faults'],
+                   attempts=dict(sorted(collections.Counter(r.attempts for r in rs).items())),
                    error_reasons=dict(collections.Counter(r.error.split(' (after')[0][:60] for r in errs)),
                    score_on_answered_vs_fault_free=score_faulty, checks=checks)
     print(json.dumps(summary, indent=1))

@@ -21,8 +21,10 @@ def child(url, n, retry, timeout):
     s = [r.samples for r in rs]
     na = lambda v: None if v is None or v != v else v   # pandas keeps missing strings as NaN
     print(json.dumps(dict(wall=time.perf_counter() - t0,
-                          rows=[[x.subset, int(x.sample_id), na(x.prediction), na(x.error)] for df in s for x in df.itertuples()],
-                          scores={x.subset: [x.score, int(x.n), int(x.n_errors)] for r in rs for x in r.scores.itertuples()})))
+                          rows=[[x.subset, int(x.sample_id), na(x.prediction), na(x.error)]
+                                for df in s for x in df.itertuples()],
+                          scores={x.subset: [x.score, int(x.n), int(x.n_errors)]
+                                  for r in rs for x in r.scores.itertuples()})))
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -35,7 +37,8 @@ def main():
     if a.child: return child(a.child[0], int(a.child[1]), int(a.child[2]), float(a.child[3]))
     with serve('--latency', a.latency, '--echo') as clean_srv:
         clean = run_child(__file__, '--child', clean_srv.base_url, a.n, a.retry, 5)
-    with serve('--latency', a.latency, '--echo', '--fault-rate', a.rate, '--slow', 3, '--retry-after', 0.2, '--seed', 7) as srv:
+    with serve('--latency', a.latency, '--echo', '--fault-rate', a.rate, '--slow', 3, '--retry-after', 0.2,
+               '--seed', 7) as srv:
         faulty = run_child(__file__, '--child', srv.base_url, a.n, a.retry, 1.0)
         counts = srv.counts()
     ok_pred = {(s, i): p for s, i, p, e in clean['rows']}
@@ -45,11 +48,14 @@ def main():
     # the score of each subset on its succeeded samples, recomputed from the fault-free run's verdicts
     checks = {'zero samples lost': len(rows) == len(clean['rows']) > 0,
               'every sample scored or flagged': all((e is None) == (p is not None) for s, i, p, e in rows),
-              'succeeded samples predicted as in the fault-free run': all(ok_pred[(s, i)] == p for s, i, p in succeeded),
-              'n + n_errors = samples, per subset': all(n + k == sum(r[0] == sub for r in rows) for sub, (v, n, k) in faulty['scores'].items()),
+              'succeeded samples predicted as in the fault-free run':
+                  all(ok_pred[(s, i)] == p for s, i, p in succeeded),
+              'n + n_errors = samples, per subset':
+                  all(n + k == sum(r[0] == sub for r in rows) for sub, (v, n, k) in faulty['scores'].items()),
               'faults were injected': sum(counts['faults'].values()) > 0}
-    print(json.dumps(dict(n=len(rows), fault_rate=a.rate, faults_injected=counts['faults'], requests_sent=counts['total'],
-                          failed_finally=len(failed), clean_wall_s=round(clean['wall'], 2), faulty_wall_s=round(faulty['wall'], 2),
+    print(json.dumps(dict(n=len(rows), fault_rate=a.rate, faults_injected=counts['faults'],
+                          requests_sent=counts['total'], failed_finally=len(failed),
+                          clean_wall_s=round(clean['wall'], 2), faulty_wall_s=round(faulty['wall'], 2),
                           checks=checks), indent=1))
     bad = [k for k, v in checks.items() if not v]
     print('ALL CHECKS PASSED' if not bad else f'FAILED: {bad}')

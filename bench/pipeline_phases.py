@@ -2,9 +2,9 @@
 """Where the time of one `ocnb.evaluate` call goes at zero server latency, phase by phase.
 
 Runs the `pipeline.py` workload (mmlu + ARC_e, limit 34: 1972 samples) three times in one process against a local
-server with no latency. Run 1 is cold (data files not read yet), runs 2 and 3 are warm. The pipeline's own steps
-are timed by wrapping the module functions that do them. The time not in any listed phase is the requests themselves:
-the client, aiohttp and asyncio.
+server (`fast_server.py`) with no latency. Run 1 is cold (data files not read yet), runs 2 and 3 are warm. The
+pipeline's own steps are timed by wrapping the module functions that do them. The time not in any listed phase is
+the requests themselves: the client, aiohttp and asyncio.
 
     python bench/pipeline_phases.py
 Needs the OpenCompass data (OCNB_DATA_DIR, or ../shared/data beside the repo)."""
@@ -40,15 +40,17 @@ def timed(mod, name):
 def main():
     for mod, name in PHASES: timed(mod, name)
     runs = []
-    with serve('--latency', 0, '--answer', 'A') as srv:
+    with serve('--latency', 0, '--answer', 'A', server='fast') as srv:
         model = {'path': 'test-model', 'openai_api_base': srv.base_url}
         for _ in range(3):
             SPENT.clear()
             t0, c0 = time.perf_counter(), time.process_time()
-            r = P.evaluate(model, ['mmlu', 'ARC_e'], limit=34, work_dir=tempfile.mkdtemp(), progress=False, concurrency=64)
+            r = P.evaluate(model, ['mmlu', 'ARC_e'], limit=34, work_dir=tempfile.mkdtemp(), progress=False,
+                           concurrency=64)
             runs.append((time.perf_counter() - t0, time.process_time() - c0, len(r.samples), dict(SPENT)))
     print(f"{'phase (s)':>18} {'run 1 (cold)':>13} {'run 2':>8} {'run 3':>8}")
-    for _, name in PHASES: print(f'{name:>18} ' + ' '.join(f'{x[3].get(name, 0):{w}.3f}' for x, w in zip(runs, (13, 8, 8))))
+    for _, name in PHASES:
+        print(f'{name:>18} ' + ' '.join(f'{x[3].get(name, 0):{w}.3f}' for x, w in zip(runs, (13, 8, 8))))
     print(f"{'wall':>18} " + ' '.join(f'{x[0]:{w}.3f}' for x, w in zip(runs, (13, 8, 8))))
     print(f"{'CPU':>18} " + ' '.join(f'{x[1]:{w}.3f}' for x, w in zip(runs, (13, 8, 8))))
     print(f"{'samples':>18} " + ' '.join(f'{x[2]:{w}d}' for x, w in zip(runs, (13, 8, 8))))

@@ -36,7 +36,8 @@ def main():
     wd, ref_wd = Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp())
     cache = wd/'cache'/'test-model.jsonl'
     with serve('--latency', a.latency, '--echo') as srv:
-        proc = subprocess.Popen([PY, __file__, '--child', srv.base_url, str(wd), str(a.n)], cwd=ROOT, stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen([PY, __file__, '--child', srv.base_url, str(wd), str(a.n)], cwd=ROOT,
+                                stdout=subprocess.DEVNULL)
         while lines(cache) < int(a.n * a.kill_at) and proc.poll() is None: time.sleep(0.005)
         os.kill(proc.pid, signal.SIGKILL); proc.wait()
         time.sleep(0.5 + a.latency)          # let requests cut off by the kill drain on the server
@@ -51,7 +52,8 @@ def main():
               'run 2 sent exactly the missing requests': sent2 == run2['distinct'] - kept,
               'no errors': run2['errors'] == 0 == ref['errors'],
               'scores equal an uninterrupted run': run2['scores'] == ref['scores']}
-    print(json.dumps(dict(n=run2['n'], distinct_requests=run2['distinct'], latency_s=a.latency, run1_cached=kept, run2_sent=sent2, run2_cached=run2['cached'],
+    print(json.dumps(dict(n=run2['n'], distinct_requests=run2['distinct'], latency_s=a.latency, run1_cached=kept,
+                          run2_sent=sent2, run2_cached=run2['cached'],
                           checks=checks), indent=1))
     bad = [k for k, v in checks.items() if not v]
     print('ALL CHECKS PASSED' if not bad else f'FAILED: {bad}')

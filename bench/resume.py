@@ -41,7 +41,8 @@ def main(argv=None):
     from ocnb.client import ReplyCache
     cache = Path(tempfile.mkdtemp()) / 'replies.jsonl'
     with serve('--latency', a.latency, '--echo') as srv:
-        proc = subprocess.Popen([PY, __file__, '--child', srv.base_url, str(cache), str(a.n)], cwd=ROOT, stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen([PY, __file__, '--child', srv.base_url, str(cache), str(a.n)], cwd=ROOT,
+                                stdout=subprocess.DEVNULL)
         target = int(a.n * a.kill_at)
         while lines(cache) < target and proc.poll() is None: time.sleep(0.005)
         os.kill(proc.pid, signal.SIGKILL); proc.wait()
