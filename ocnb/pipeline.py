@@ -144,17 +144,20 @@ def resolve_models(models, *, concurrency=None, check=True) -> list[ModelConfig]
         out.append(m)
     return out
 
-# %% ../nbs/08_pipeline.ipynb #4b7a114b
+# %% ../nbs/08_pipeline.ipynb #e5d7d33e
 def request_body(m: ModelConfig, turns, max_tokens: int, gen: dict) -> dict:
     "The JSON body of one request for model `m`."
     msgs = to_messages(turns, gen.get('meta_template', m.meta_template))
+    if m.system_prompt is not None: msgs = [{'role': 'system', 'content': m.system_prompt}] + msgs
     body = {'model': m.path}
     if m.is_chat: body['messages'] = msgs
     else: body['prompt'] = '\n'.join(x['content'] for x in msgs)
-    body['max_tokens'] = max_tokens
+    body['max_completion_tokens' if m.max_completion_tokens else 'max_tokens'] = max_tokens
     body['temperature'] = m.temperature if gen.get('temperature') is None else gen['temperature']   # None: the model's
     for k in ('top_p', 'seed', 'stop'):
         if gen.get(k) is not None: body[k] = gen[k]
+    if m.reasoning_effort is not None: body['reasoning_effort'] = m.reasoning_effort
+    if m.extra_body: body.update(m.extra_body)   # its keys never clash with the ones above (`check_extra_body`)
     return body
 
 def max_tokens_for(m: ModelConfig, ds: Dataset, gen: dict) -> int:
