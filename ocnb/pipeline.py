@@ -93,14 +93,14 @@ def check_run_args(concurrency=None, work_dir=None, generation: dict | None = No
         gen[k] = v
     return concurrency, gen
 
-# %% ../nbs/08_pipeline.ipynb #07d2789c
+# %% ../nbs/08_pipeline.ipynb #eef7bf7c
 _NO_MODEL_RE = re.compile(r'model.{0,80}(not (exist|found)|does ?n.t exist|unknown|invalid)|(unknown|invalid|no such) model',
                           re.I | re.S)   # error bodies of servers that say so without a 404
 
 def probe_model(m: ModelConfig, base: str, timeout: float = 60.0) -> tuple[int | None, str]:
     "Send one one-token request for `m.path` to `base`: (HTTP status or None, the answer's first 200 characters)."
     import urllib.request, urllib.error
-    body = {'model': m.path, 'max_tokens': 1, 'temperature': 0}
+    body = {'model': m.path, 'max_completion_tokens' if m.max_completion_tokens else 'max_tokens': 1, 'temperature': 0}
     if m.is_chat: body['messages'] = [{'role': 'user', 'content': 'Hi'}]
     else: body['prompt'] = 'Hi'
     url = base.rstrip('/') + ('/chat/completions' if m.is_chat else '/completions')
