@@ -20,7 +20,7 @@ def _aiohttp():
     import aiohttp
     return aiohttp
 
-# %% ../nbs/02_client.ipynb #413e3786
+# %% ../nbs/02_client.ipynb #672eedc6
 @dataclass
 class Reply:
     "One request's outcome. A failed request has `error` set (one line) and empty `text`; it is never raised."
@@ -33,6 +33,8 @@ class Reply:
     http_status: Optional[int] = None  # last status seen (None: no HTTP answer, e.g. connection refused or timeout)
     error: Optional[str] = None
     cached: bool = False
+    reasoning: Optional[str] = None        # the message's separate thinking (`reasoning_content` or `reasoning`)
+    reasoning_tokens: Optional[int] = None  # usage.completion_tokens_details.reasoning_tokens, when the server says
 
     @property
     def ok(self) -> bool: return self.error is None
@@ -128,8 +130,8 @@ def request_key(kind: str, body) -> str:
     h.update(body if isinstance(body, bytes) else encode_body(body))
     return h.hexdigest()
 
-# %% ../nbs/02_client.ipynb #25bfdfd7
-_STORED = ('text', 'finish_reason', 'prompt_tokens', 'completion_tokens')
+# %% ../nbs/02_client.ipynb #74af9581
+_STORED = ('text', 'finish_reason', 'prompt_tokens', 'completion_tokens', 'reasoning', 'reasoning_tokens')
 
 class ReplyCache:
     "Successful replies in a JSONL file: loaded on open, appended and flushed one line per reply."
@@ -152,7 +154,7 @@ class ReplyCache:
         d = self.entries.get(key)
         if d is None: return None
         return Reply(d.get('text', ''), d.get('finish_reason'), d.get('prompt_tokens'), d.get('completion_tokens'),
-                     0.0, 0, 200, None, True)
+                     0.0, 0, 200, None, True, d.get('reasoning'), d.get('reasoning_tokens'))
 
     def put(self, key: str, r: Reply):
         d = {'k': key, **{f: getattr(r, f) for f in _STORED}}
@@ -346,7 +348,7 @@ class Client:
         if self._timeout_obj is None: self._timeout_obj = _aiohttp().ClientTimeout(total=self.timeout)
         return self._timeout_obj
 
-# %% ../nbs/02_client.ipynb #c93cfa44
+# %% ../nbs/02_client.ipynb #1d633827
 def _error_message(raw: bytes) -> str:
     "The `error.message` of an OpenAI error body, shortened to one line."
     try: m = json.loads(raw)['error']['message']
@@ -364,15 +366,23 @@ def _retry_after(headers) -> Optional[float]:
     except ValueError: return 1.0
 
 def _parse_answer(raw: bytes, kind: str):
-    "('ok', 200, (text, finish_reason, prompt_tokens, completion_tokens)) or ('fail', 200, reason) for a 200 answer."
+    "('ok', 200, (text, finish_reason, prompt_tokens, completion_tokens, reasoning, reasoning_tokens)) or ('fail', 200, reason)."
     try: d = json.loads(raw)
     except ValueError: return ('fail', 200, 'malformed JSON in a 200 response' if raw.strip() else 'empty body in a 200 response')
     try:
         ch = d['choices'][0]
-        text = ch['message'].get('content') if kind == 'chat' else ch['text']
+        if kind == 'chat':
+            msg = ch['message']
+            text, think = msg.get('content'), msg.get('reasoning_content') or msg.get('reasoning')
+        else: msg, text, think = None, ch['text'], None
     except (KeyError, IndexError, TypeError, AttributeError): return ('fail', 200, 'no choices in a 200 response')
+    fr = ch.get('finish_reason')
+    if text is None and not think and fr != 'content_filter' and not (msg and msg.get('tool_calls')):
+        return ('fail', 200, 'null content in a 200 response (no reasoning, no tool call)')
     u = d.get('usage') or {}
-    return ('ok', 200, (text or '', ch.get('finish_reason'), u.get('prompt_tokens'), u.get('completion_tokens')))
+    det = u.get('completion_tokens_details')
+    return ('ok', 200, (text or '', fr, u.get('prompt_tokens'), u.get('completion_tokens'), think or None,
+                        det.get('reasoning_tokens') if isinstance(det, dict) else None))
 
 # %% ../nbs/02_client.ipynb #313d0f2f
 _RETRY_STATUS = {408, 409, 425}
@@ -398,7 +408,7 @@ async def _attempt(self, session, url: str, data: bytes, kind: str):
     if status >= 500 or status in _RETRY_STATUS: return ('fail', status, reason, None)
     return ('fatal', status, reason, None)
 
-# %% ../nbs/02_client.ipynb #4f91e015
+# %% ../nbs/02_client.ipynb #9cffc119
 @patch_to(Client)
 def _backoff(self, attempt: int) -> float:
     "Exponential back-off with jitter: uniform in [d/2, d], d = backoff·2^(attempt-1) capped at max_backoff."
@@ -425,7 +435,7 @@ async def _send(self, live, kind: str, body: dict, data: Optional[bytes] = None)
         now = loop.time()
         if verdict == 'ok':
             ep.succeeded(now - t0, now); pool.release(ep)
-            return Reply(out[0], out[1], out[2], out[3], now - t_start, n, 200, None, False)
+            return Reply(out[0], out[1], out[2], out[3], now - t_start, n, 200, None, False, out[4], out[5])
         if verdict == 'throttle':
             ep.throttled_by(now, ra, self.max_retry_after)
             if ra is not None and ra > self.max_retry_after and not ep.told: _tell_wait(self, ep, status, ra)

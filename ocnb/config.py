@@ -10,11 +10,11 @@ from difflib import get_close_matches
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['VALUE_KINDS', 'MODEL_VALUE_KINDS', 'MODEL_KEYS', 'LIMIT_FORMS', 'DATA_HINT', 'EVAL_CONFIG_KEYS', 'EVAL_CONFIG_KINDS',
-           'TASK_KEYS', 'ConfigError', 'close_matches', 'as_number', 'allowed', 'check_value', 'normalize_base_url',
-           'url_kind', 'ModelConfig', 'redact_key', 'parse_model', 'parse_models', 'slice_parts', 'slice_always_empty',
-           'check_limit', 'select_indices', 'resolve_data_dir', 'read_config_file', 'check_eval_config',
-           'load_task_config', 'redact_config']
+__all__ = ['VALUE_KINDS', 'REASONING_EFFORTS', 'OWN_BODY_KEYS', 'MODEL_VALUE_KINDS', 'MODEL_KEYS', 'LIMIT_FORMS', 'DATA_HINT',
+           'EVAL_CONFIG_KEYS', 'EVAL_CONFIG_KINDS', 'TASK_KEYS', 'ConfigError', 'close_matches', 'as_number', 'allowed',
+           'check_value', 'normalize_base_url', 'url_kind', 'ModelConfig', 'check_extra_body', 'redact_key',
+           'parse_model', 'parse_models', 'slice_parts', 'slice_always_empty', 'check_limit', 'select_indices',
+           'resolve_data_dir', 'read_config_file', 'check_eval_config', 'load_task_config', 'redact_config']
 
 # %% ../nbs/00_config.ipynb #ee02ff26
 class ConfigError(ValueError):
@@ -73,7 +73,7 @@ def url_kind(url: str) -> str | None:
     m = _endpoint_re.search(url.strip())
     return None if not m else ('chat' if m.group(1).startswith('chat') else 'completions')
 
-# %% ../nbs/00_config.ipynb #bd629069
+# %% ../nbs/00_config.ipynb #a91130c4
 @dataclass
 class ModelConfig:
     "One model behind an OpenAI-compatible endpoint (OpenCompass `ApiModelConfig` keys)."
@@ -92,6 +92,11 @@ class ModelConfig:
     concurrency: int | None = None               # requests in flight; None = adaptive default
     retry: int | None = None                     # attempts per request; None = client default
     timeout: float | None = None                 # seconds per attempt; None = client default
+    think_tag: str = '</think>'                  # closing tag of inline thinking (reasoning models); see the pipeline
+    reasoning_effort: str | None = None          # sent as `reasoning_effort` (OpenAI o-series, gpt-oss)
+    max_completion_tokens: bool = False          # send the token budget as `max_completion_tokens`, not `max_tokens`
+    system_prompt: str | None = None             # a system message before every prompt (chat), or its first line
+    extra_body: dict | None = None               # further JSON keys merged into every request body
 
     def __post_init__(self):
         if not self.path or not isinstance(self.path, str):
@@ -117,6 +122,15 @@ class ModelConfig:
             raise ConfigError(f"{w}meta_template={self.meta_template!r} must be a string, a dict or None")
         if self.run_cfg is not None and not isinstance(self.run_cfg, dict):
             raise ConfigError(f"{w}run_cfg={self.run_cfg!r} must be a dict or None")
+        if not isinstance(self.think_tag, str) or not self.think_tag.strip():
+            raise ConfigError(f"{w}think_tag={self.think_tag!r} must be a non-empty string, the closing tag of the "
+                              "thinking (default '</think>')")
+        if self.reasoning_effort is not None and self.reasoning_effort not in REASONING_EFFORTS:
+            raise ConfigError(f"{w}reasoning_effort={self.reasoning_effort!r} must be one of "
+                              f"{', '.join(REASONING_EFFORTS)} or None")
+        if self.system_prompt is not None and not isinstance(self.system_prompt, str):
+            raise ConfigError(f"{w}system_prompt={self.system_prompt!r} must be a string or None")
+        check_extra_body(self.extra_body, w)
 
     @property
     def api_key(self) -> str | None:
@@ -130,6 +144,25 @@ class ModelConfig:
         d['key'] = redact_key(self.key)
         return d
 
+REASONING_EFFORTS = ('none', 'minimal', 'low', 'medium', 'high', 'xhigh')
+OWN_BODY_KEYS = {'model': 'path', 'messages': None, 'prompt': None, 'stream': None, 'n': None,
+                 'max_tokens': 'max_out_len', 'max_completion_tokens': 'max_out_len (and max_completion_tokens=True)',
+                 'temperature': 'temperature', 'top_p': 'top_p', 'seed': 'seed', 'stop': 'stop',
+                 'reasoning_effort': 'reasoning_effort'}
+
+def check_extra_body(extra, where: str = ''):
+    "A ConfigError unless `extra` is None or a JSON-able dict with none of the keys ocnb sets itself (`OWN_BODY_KEYS`)."
+    if extra is None: return
+    if not isinstance(extra, dict) or not all(isinstance(k, str) for k in extra):
+        raise ConfigError(f"{where}extra_body={extra!r} must be a dict of JSON keys, e.g. "
+                          "{'chat_template_kwargs': {'enable_thinking': False}, 'top_k': 20}, or None")
+    for k in extra:
+        if k in OWN_BODY_KEYS:
+            use = OWN_BODY_KEYS[k]
+            raise ConfigError(f"{where}extra_body key {k!r} is set by ocnb" + (f"; use the {use} setting" if use else ''))
+    try: json.dumps(extra, allow_nan=False)
+    except (TypeError, ValueError) as e: raise ConfigError(f"{where}extra_body cannot be sent as JSON ({e})") from None
+
 def redact_key(key):
     "'EMPTY'/'ENV'/None as they are; any real key as '***'."
     return key if key in (None, '', 'EMPTY', 'ENV') else '***'
@@ -140,7 +173,8 @@ MODEL_VALUE_KINDS = {  # key: (kind, None allowed, hint)
     'retry': ('int>0', True, 'attempts per request, the first included'),
     'timeout': ('num>0', True, 'seconds per attempt'),
     'query_per_second': ('num>0', True, 'None = no rate limit'), 'max_seq_len': ('int>0', False, ''),
-    'is_chat': ('bool', True, 'None: from the URL')}
+    'is_chat': ('bool', True, 'None: from the URL'),
+    'max_completion_tokens': ('bool', False, "send max_completion_tokens instead of max_tokens, as OpenAI's reasoning models need")}
 MODEL_KEYS = tuple(f.name for f in fields(ModelConfig)) + ('name', 'api_key')
 
 # %% ../nbs/00_config.ipynb #c373105b

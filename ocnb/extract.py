@@ -7,7 +7,7 @@ __all__ = ['first_option', 'option_letters', 'last_boxed', 'normalize_number', '
            'normalize_final_answer', 'math_answer', 'agieval_math_answer', 'bbh_mcq', 'bbh_freeform',
            'general_postprocess', 'nq_answer', 'triviaqa_answer', 'strategyqa_answer', 'cmrc_answer', 'record_answer',
            'lambada_answer', 'first_line', 'lcsts_summary', 'humaneval_code', 'mbpp_code', 'gaokao_single_choice',
-           'gaokao_multi_choice', 'gaokao_multi_question', 'gaokao_five_of_seven']
+           'gaokao_multi_choice', 'gaokao_multi_question', 'gaokao_five_of_seven', 'open_tag', 'split_thinking']
 
 # %% ../nbs/04_extract.ipynb #7e34b3ca
 import re
@@ -323,3 +323,20 @@ def gaokao_multi_question(text: str, options: str = 'ABCDEFG') -> str:
 def gaokao_five_of_seven(text: str) -> str:
     "The five letters A-G of a GaokaoBench five-out-of-seven answer, in order."
     return gaokao_multi_question(text, 'ABCDEFG')[:5]
+
+# %% ../nbs/04_extract.ipynb #277fb1e3
+def open_tag(think_tag: str = '</think>') -> str:
+    "The opening tag that goes with closing tag `think_tag` (`</think>` -> `<think>`)."
+    return '<' + think_tag[2:] if think_tag.startswith('</') else ''
+
+def split_thinking(text: str, think_tag: str = '</think>') -> tuple:
+    "(answer, thinking, closed): the reply cut at the last `think_tag`; thinking None when the reply has no thinking."
+    text = text or ''
+    head, tag, answer = text.rpartition(think_tag)
+    if tag:
+        o = open_tag(think_tag)
+        head = head.lstrip()
+        return answer.strip(), (head[len(o):] if o and head.startswith(o) else head).strip(), True
+    o = open_tag(think_tag)
+    if o and text.lstrip().startswith(o): return '', text.lstrip()[len(o):].strip(), False   # never closed
+    return text, None, True
