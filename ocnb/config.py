@@ -264,9 +264,11 @@ def select_indices(n: int, limit) -> list[int]:
     random.Random(x=size).shuffle(idx)
     return idx[:size]
 
-# %% ../nbs/00_config.ipynb #d1cf5b89
-DATA_HINT = ("download the OpenCompassData zip (https://github.com/open-compass/opencompass/releases/download/0.2.2.rc1/"
-             "OpenCompassData-complete-20240207.zip), unzip it, and pass data_dir= or set OCNB_DATA_DIR to its data/ folder")
+# %% ../nbs/00_config.ipynb #11b5dbb4
+DATA_HINT = ("run `ocnb data download` (or ocnb.download_data()) to fetch and unpack the OpenCompassData archive "
+             "(https://github.com/open-compass/opencompass/releases/download/0.2.2.rc1/"
+             "OpenCompassData-complete-20240207.zip, about 1.7 GB), or unzip it by hand and pass data_dir= "
+             "or set OCNB_DATA_DIR to its data/ folder")
 
 def resolve_data_dir(data_dir=None) -> Path:
     "The data directory: `data_dir`, else `$OCNB_DATA_DIR`, else `./data`."
