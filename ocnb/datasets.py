@@ -18,7 +18,7 @@ from .metrics import Metric, accuracy
 __all__ = ['DATASETS', 'MULTI', 'FAMILIES', 'mcq4', 'Dataset', 'load_families', 'register', 'list_datasets', 'get_dataset',
            'resolve_datasets', 'table', 'fill', 'shot_turns', 'render_turns', 'to_messages', 'load_subset',
            'load_shots', 'reference', 'extract', 'keep', 'jsonl', 'text_lines', 'merged_data_dir', 'label_map',
-           'choice', 'check_files', 'datasets_info']
+           'choice', 'data_files', 'check_files', 'count_rows', 'datasets_info']
 
 # %% ../nbs/06_datasets.ipynb #84b145bc
 @dataclass
@@ -257,19 +257,30 @@ def choice(name, abbr, category, file, human, options, version, prepare=None, go
     return register(Dataset(name=name, abbr=abbr, category=category, file=file, human=human, prepare=prepare, gold=gold,
                             extractor=ex, metric=accuracy, version=version, **kw))
 
-# %% ../nbs/06_datasets.ipynb #d3e9dab2
-def check_files(ds: Dataset, data_dir=None):
-    "Raise `DataMissing` naming the first test or few-shot file of any subset of `ds` missing from the data dir."
+# %% ../nbs/06_datasets.ipynb #2d1ee086
+def data_files(ds: Dataset) -> list[str]:
+    "The files (relative to the data dir) that `ds` reads: each subset's test file, and its few-shot file if it has shots."
+    out = []
     for s in ds.subset_names():
         sub = ds.for_subset(s)
-        _paths(sub, sub.file, s, data_dir)
-        if sub.shots_file and sub.n_shots: _paths(sub, sub.shots_file, s, data_dir)
+        vars_ = {'subset': s or '', **(sub.subset_vars(s) if sub.subset_vars else {})}
+        rels = [sub.file] + ([sub.shots_file] if sub.shots_file and sub.n_shots else [])
+        out += [fill(r, vars_) for rel in rels for r in ((rel,) if isinstance(rel, str) else rel)]
+    return list(dict.fromkeys(out))
+
+def check_files(ds: Dataset, data_dir=None):
+    "Raise `DataMissing` naming the first of `data_files(ds)` missing from the data dir."
+    for rel in data_files(ds): data_file(rel, data_dir)
+
+def count_rows(ds: Dataset, data_dir=None) -> int:
+    "The number of test rows of all subsets of `ds` (reads them)."
+    return sum(len(load_subset(ds, s, data_dir)) for s in ds.subset_names())
 
 def _found(ds: Dataset, data_dir, count: bool):
     "(all files present, number of test rows or None)."
     try: check_files(ds, data_dir)
     except DataMissing: return False, None
-    return True, sum(len(load_subset(ds, s, data_dir)) for s in ds.subset_names()) if count else None
+    return True, count_rows(ds, data_dir) if count else None
 
 def datasets_info(data_dir=None, rows: bool = True):
     "A DataFrame describing every registered dataset and whether its data is in `data_dir`."

@@ -23,32 +23,25 @@ SOURCES = {
 class DownloadError(RuntimeError):
     "Fetching, checking or unpacking the archive failed; the message is one line that says what to do."
 
-# %% ../nbs/06e_download.ipynb #d7bab02a
+# %% ../nbs/06e_download.ipynb #d6775e18
 def expected_files(dataset) -> list[str]:
-    "The data files (relative to the data dir) that `dataset` reads: every subset's test and few-shot files."
-    from ocnb.datasets import get_dataset, fill
-    ds, out = get_dataset(dataset), []
-    for s in ds.subset_names():
-        sub = ds.for_subset(s)
-        fields = {'subset': s or '', **(sub.subset_vars(s) if sub.subset_vars else {})}
-        rels = [sub.file] + ([sub.shots_file] if sub.shots_file and sub.n_shots else [])
-        out += [fill(r, fields) for rel in rels for r in ((rel,) if isinstance(rel, str) else rel)]
-    return list(dict.fromkeys(out))
+    "The data files (relative to the data dir) that the dataset named `dataset` reads (the registry's `data_files`)."
+    from ocnb.datasets import get_dataset, data_files
+    return data_files(get_dataset(dataset))
 
 def dataset_folder(dataset) -> str:
     "The deepest folder (relative to the data dir) that holds every file of `dataset`."
     files = expected_files(dataset)
     return posixpath.commonpath(files) if len(files) > 1 else posixpath.dirname(files[0]) or files[0]
 
-# %% ../nbs/06e_download.ipynb #e6130f05
+# %% ../nbs/06e_download.ipynb #f031c5d2
 def _names(datasets) -> list[str]:
     from ocnb.datasets import list_datasets, resolve_datasets
     return [d.name for d in resolve_datasets(datasets)] if datasets else list_datasets()
 
 def _rows(name, root):
-    from ocnb.datasets import get_dataset, load_subset
-    ds = get_dataset(name)
-    return sum(len(load_subset(ds, s, root)) for s in ds.subset_names())
+    from ocnb.datasets import get_dataset, count_rows
+    return count_rows(get_dataset(name), root)
 
 def data_status(data_dir=None, datasets=None, rows: bool = True):
     "A DataFrame: per dataset, files expected, present, missing, test rows (when complete) and a note."
