@@ -15,15 +15,16 @@ from .extract import first_option
 from .metrics import Metric, accuracy
 
 # %% auto #0
-__all__ = ['DATASETS', 'MULTI', 'FAMILIES', 'mcq4', 'Dataset', 'load_families', 'register', 'list_datasets', 'get_dataset',
-           'resolve_datasets', 'table', 'fill', 'shot_turns', 'render_turns', 'to_messages', 'load_subset',
-           'load_shots', 'reference', 'extract', 'keep', 'jsonl', 'text_lines', 'merged_data_dir', 'label_map',
-           'choice', 'data_files', 'check_files', 'count_rows', 'datasets_info']
+__all__ = ['DATASETS', 'MULTI', 'FAMILIES', 'MODES', 'ICE_TOKEN', 'mcq4', 'Dataset', 'load_families', 'register', 'check_mode',
+           'list_datasets', 'get_dataset', 'ppl_form', 'resolve_datasets', 'table', 'fill', 'shot_turns',
+           'render_turns', 'to_messages', 'ice_text', 'ppl_prompts', 'load_subset', 'load_shots', 'reference',
+           'extract', 'keep', 'jsonl', 'text_lines', 'merged_data_dir', 'label_map', 'choice', 'data_files',
+           'check_files', 'count_rows', 'datasets_info']
 
-# %% ../nbs/06_datasets.ipynb #84b145bc
+# %% ../nbs/06_datasets.ipynb #8d84544f
 @dataclass
 class Dataset:
-    "A benchmark as OpenCompass configures it for gen-mode evaluation of an API model."
+    "A benchmark as OpenCompass configures it for an API model: gen mode, or ppl mode (`mode='ppl'`, log-likelihood)."
     name: str                          # the name users type ('mmlu', 'ARC_c')
     abbr: str                          # OpenCompass's dataset abbr; '{subset}' is filled per subset
     category: str                      # Exam, Language, Knowledge, Reasoning, Understanding, Code, Math
@@ -54,6 +55,14 @@ class Dataset:
     versions: dict | None = None       # subset -> OpenCompass's version (prompt hash) of that subset
     aliases: tuple = ()
     notes: str = ''                    # deviations from OpenCompass, shown by datasets_info
+    mode: str = 'gen'                  # 'ppl': scored by log-likelihood, one completions request per option
+    ppl: dict | None = None            # label -> the whole filled-in prompt of that option (flattened; see ppl_prompts)
+    ppl_ice: dict | None = None        # label -> in-context example template (configs with an ice_template)
+    ice_sep: str = '\n'                # between rendered examples (OpenCompass's ice_separator)
+    ice_end: str = '\n'                # after the last example (OpenCompass's ice_eos_token)
+    normalizing_str: str | None = None # as in the config: scored by PPLInferencer's normalized difference
+    sep_token: str | None = None       # the config's sep_token: where context ends and answer begins (normalizing_str)
+    ppl_for: tuple = ()                # gen entries whose mode='ppl' default this entry is (ARC_c_ppl: ('ARC_c',))
 
     def subset_names(self) -> tuple: return self.subsets or (None,)
     def subset_abbr(self, subset) -> str: return self.abbr.replace('{subset}', subset or '')
@@ -66,7 +75,7 @@ class Dataset:
     @property
     def n_fewshot(self) -> int: return self.n_shots or len(self.fixed_shots)
 
-# %% ../nbs/06_datasets.ipynb #20c9a3a8
+# %% ../nbs/06_datasets.ipynb #ebe968ad
 DATASETS: dict[str, Dataset] = {}
 _ALIASES: dict[str, str] = {}
 MULTI = {'arc': ('ARC_c', 'ARC_e')}
@@ -99,6 +108,9 @@ def _in_family_order():
 def register(ds: Dataset) -> Dataset:
     "Add `ds` to the registry (replacing an entry of the same name; the built-in entries are loaded first)."
     load_families()
+    if ds.mode == 'ppl' and not ds.ppl: raise ConfigError(f"dataset {ds.name!r}: mode='ppl' needs its ppl templates")
+    if ds.normalizing_str is not None and not ds.sep_token:
+        raise ConfigError(f"dataset {ds.name!r}: normalizing_str needs the config's sep_token")
     new = ds.name not in DATASETS
     _RANK.setdefault(ds.name, _declaring_family())
     DATASETS[ds.name] = ds
@@ -106,10 +118,18 @@ def register(ds: Dataset) -> Dataset:
     for a in (ds.name, *ds.aliases): _ALIASES[a.lower()] = ds.name
     return ds
 
-def list_datasets() -> list[str]:
-    "Names of every registered dataset, as users type them."
+MODES = ('gen', 'ppl')
+
+def check_mode(mode) -> str:
+    "`mode` if it is one of `MODES`, else a one-line `ConfigError`."
+    if mode not in MODES: raise ConfigError(f"mode={mode!r}: give 'gen' (generation) or 'ppl' (log-likelihood, base models)")
+    return mode
+
+def list_datasets(mode='gen') -> list[str]:
+    "Names of the registered datasets of `mode` ('gen', 'ppl'; None: every entry), as users type them."
     load_families()
-    return list(DATASETS)
+    if mode is not None: check_mode(mode)
+    return [n for n, d in DATASETS.items() if mode is None or d.mode == mode]
 
 def get_dataset(name) -> Dataset:
     "The registered `Dataset` called `name` (case-insensitive, aliases allowed)."
@@ -121,14 +141,26 @@ def get_dataset(name) -> Dataset:
         raise ConfigError(f"unknown dataset {name!r}{near}; see ocnb.list_datasets()")
     return DATASETS[key]
 
-def resolve_datasets(names) -> list[Dataset]:
-    "Registry entries for a name or list of names, `ARC` expanded, duplicates dropped."
+def ppl_form(ds: Dataset) -> Dataset:
+    "The ppl entry of `ds`: itself if it is one, else the registered entry whose `ppl_for` names it."
+    if ds.mode == 'ppl': return ds
+    load_families()
+    for d in DATASETS.values():
+        if d.mode == 'ppl' and ds.name in d.ppl_for: return d
+    have = ', '.join(dict.fromkeys(g for d in DATASETS.values() if d.mode == 'ppl' for g in d.ppl_for))
+    raise ConfigError(f"dataset {ds.name!r} has no ppl form; datasets with one: {have or 'none'} "
+                      f"(or run it with mode='gen')")
+
+def resolve_datasets(names, mode='gen') -> list[Dataset]:
+    "Registry entries for a name or list of names, `ARC` expanded, duplicates dropped; mode='ppl': their ppl forms."
+    check_mode(mode)
     names = [names] if isinstance(names, (str, Dataset)) else list(names or [])
     if not names: raise ConfigError("no datasets given; pick names from ocnb.list_datasets()")
     out = []
     for n in names:
         multi = isinstance(n, str) and n.lower() in MULTI
         for ds in ([get_dataset(o) for o in MULTI[n.lower()]] if multi else [get_dataset(n)]):
+            ds = ppl_form(ds) if mode == 'ppl' else ds
             if ds not in out: out.append(ds)
     return out
 
@@ -171,6 +203,28 @@ def to_messages(turns, meta_template=None) -> list[dict]:
         if msgs and msgs[-1]['role'] == r: msgs[-1]['content'] += '\n' + text
         else: msgs.append({'role': r, 'content': text})
     return msgs
+
+# %% ../nbs/06_datasets.ipynb #a232a414
+ICE_TOKEN = '</E>'
+
+def ice_text(ds: Dataset, shots=()) -> str:
+    "The in-context examples of a ppl entry: each shot row rendered with `ppl_ice` of its gold label, then joined."
+    if not shots: return ''
+    if not ds.ppl_ice: raise ConfigError(f"dataset {ds.name!r}: few-shot rows given but no ppl_ice template")
+    extra = ds.subset_vars(ds.resolved_subset) if ds.subset_vars else {}
+    out = [fill(ds.ppl_ice[str(s[ds.gold])].replace(ICE_TOKEN, ''), {**extra, **s}) for s in shots]
+    return ds.ice_sep.join(out) + ds.ice_end
+
+def ppl_prompts(ds: Dataset, fields: dict, shots=(), ice: str | None = None) -> dict[str, str]:
+    "label -> the whole prompt of that option for test row `fields` (`ice`: the examples' text, when computed once)."
+    if ds.mode != 'ppl' or not ds.ppl: raise ConfigError(f"dataset {ds.name!r} has no ppl templates (mode={ds.mode!r})")
+    extra = ds.subset_vars(ds.resolved_subset) if ds.subset_vars else {}
+    ice = ice_text(ds, shots) if ice is None else ice
+    out = {}
+    for label, t in ds.ppl.items():
+        if ds.sep_token and ds.normalizing_str is None: t = t.replace(ds.sep_token, '')
+        out[str(label)] = fill(t.replace(ICE_TOKEN, ice), {**extra, **fields})
+    return out
 
 # %% ../nbs/06_datasets.ipynb #3e442e16
 def _paths(ds: Dataset, rel, subset, data_dir) -> list:
@@ -257,7 +311,7 @@ def choice(name, abbr, category, file, human, options, version, prepare=None, go
     return register(Dataset(name=name, abbr=abbr, category=category, file=file, human=human, prepare=prepare, gold=gold,
                             extractor=ex, metric=accuracy, version=version, **kw))
 
-# %% ../nbs/06_datasets.ipynb #2d1ee086
+# %% ../nbs/06_datasets.ipynb #3a65afe1
 def data_files(ds: Dataset) -> list[str]:
     "The files (relative to the data dir) that `ds` reads: each subset's test file, and its few-shot file if it has shots."
     out = []
@@ -293,7 +347,8 @@ def datasets_info(data_dir=None, rows: bool = True):
         metrics = list(dict.fromkeys(m for ns in names for m in ns))
         versions = {s.version for s in subs}
         local, n = _found(ds, data_dir, rows)
-        out.append(dict(name=name, category=ds.category, subsets=len(ds.subsets) or 1, metric=', '.join(metrics),
+        out.append(dict(name=name, mode=ds.mode, category=ds.category, subsets=len(ds.subsets) or 1,
+                        metric=', '.join(metrics),
                         few_shot=ds.n_fewshot, version=versions.pop() if len(versions) == 1 else '-',
                         max_out_len=ds.max_out_len, local=local, rows=n, aliases=', '.join(ds.aliases), notes=ds.notes))
     df = pd.DataFrame(out)

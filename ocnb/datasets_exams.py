@@ -61,6 +61,14 @@ for _name, _abbr, _file in (('ARC_c', 'ARC-c', 'ARC/ARC-c/ARC-Challenge-Dev.json
         human='Question: {question}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nAnswer:', extractor=mcq4, metric=accuracy,
         max_out_len=2048, version='1e0de5'))
 
+# %% ../nbs/06a_exams.ipynb #666a6987
+for _name, _abbr, _file in (('ARC_c', 'ARC-c', 'ARC/ARC-c/ARC-Challenge-Dev.jsonl'),
+                            ('ARC_e', 'ARC-e', 'ARC/ARC-e/ARC-Easy-Dev.jsonl')):
+    register(Dataset(
+        name=f'{_name}_ppl', abbr=_abbr, category='Exam', file=_file, prepare=prepare_arc, gold='answerKey',
+        human='', extractor=str, metric=accuracy, version='a450bd', mode='ppl', ppl_for=(_name,),
+        ppl={k: 'Question: {question}\nAnswer: \n{' + k + '}' for k in 'ABCD'}))
+
 # %% ../nbs/06a_exams.ipynb #b62ab655
 CMMLU_SUBJECTS = table('cmmlu')['subjects']   # subject: Chinese name
 
