@@ -10,7 +10,7 @@ from .datasets import Dataset, ppl_prompts
 
 # %% auto #0
 __all__ = ['PPL_BODY', 'NO_LOGPROBS_HINT', 'ppl_body', 'ppl_requests', 'NoPromptLogprobs', 'prompt_nll', 'option_values',
-           'choose', 'item_result']
+           'choose', 'item_result', 'item_prompt']
 
 # %% ../nbs/07b_ppl.ipynb #f0c11dc0
 PPL_BODY = {'echo': True, 'logprobs': 1, 'max_tokens': 1, 'temperature': 0}
@@ -61,7 +61,7 @@ def choose(values: dict) -> str:
     "The label of the lowest value (the first of equal ones, as OpenCompass)."
     return min(values, key=values.get)
 
-# %% ../nbs/07b_ppl.ipynb #93410c68
+# %% ../nbs/07b_ppl.ipynb #cb124800
 def item_result(ds: Dataset, requests: list, replies: list) -> dict:
     "One item's sample fields from its requests and their `Reply`s: `values` (label -> value), `chosen`, the record."
     rec = dict(latency_s=max((r.latency_s for r in replies), default=0.0),
@@ -76,6 +76,11 @@ def item_result(ds: Dataset, requests: list, replies: list) -> dict:
             values = option_values(ds, requests, nlls)
         except NoPromptLogprobs as e: rec['error'] = str(e)
     return dict(rec, values=values, chosen=choose(values) if values else None)
+
+def item_prompt(ds: Dataset, requests: list) -> str:
+    "What the options' prompts of one item share (the text before the first difference): the sample's `prompt`."
+    ps = [p for i, (_, p, _) in enumerate(requests) if ds.normalizing_str is None or i % 2 == 0]
+    return os.path.commonprefix(ps) if len(ps) > 1 else (ps[0] if ps else '')
 
 def _sum(xs):
     xs = [x for x in xs if x is not None]
