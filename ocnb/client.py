@@ -305,7 +305,7 @@ class Client:
         if self._timeout_obj is None: self._timeout_obj = _aiohttp().ClientTimeout(total=self.timeout)
         return self._timeout_obj
 
-# %% ../nbs/02_client.ipynb #e129a4fe
+# %% ../nbs/02_client.ipynb #23d800b9
 def _error_message(raw: bytes) -> str:
     "The `error.message` of an OpenAI error body, shortened to one line."
     try: m = json.loads(raw)['error']['message']
@@ -323,7 +323,8 @@ def _retry_after(headers) -> Optional[float]:
     except ValueError: return 1.0
 
 def _parse_answer(raw: bytes, kind: str):
-    "('ok', 200, (text, finish_reason, prompt_tokens, completion_tokens, reasoning, reasoning_tokens, logprobs)) or ('fail', 200, reason)."
+    """('ok', 200, (text, finish_reason, prompt_tokens, completion_tokens, reasoning, reasoning_tokens, logprobs))
+    or ('fail', 200, reason)."""
     try: d = json.loads(raw)
     except ValueError: return ('fail', 200, 'malformed JSON in a 200 response' if raw.strip() else 'empty body in a 200 response')
     try:

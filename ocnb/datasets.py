@@ -75,7 +75,7 @@ class Dataset:
     @property
     def n_fewshot(self) -> int: return self.n_shots or len(self.fixed_shots)
 
-# %% ../nbs/06_datasets.ipynb #ebe968ad
+# %% ../nbs/06_datasets.ipynb #0b043c41
 DATASETS: dict[str, Dataset] = {}
 _ALIASES: dict[str, str] = {}
 MULTI = {'arc': ('ARC_c', 'ARC_e')}
@@ -122,7 +122,8 @@ MODES = ('gen', 'ppl')
 
 def check_mode(mode) -> str:
     "`mode` if it is one of `MODES`, else a one-line `ConfigError`."
-    if mode not in MODES: raise ConfigError(f"mode={mode!r}: give 'gen' (generation) or 'ppl' (log-likelihood, base models)")
+    if mode not in MODES:
+        raise ConfigError(f"mode={mode!r}: give 'gen' (generation) or 'ppl' (log-likelihood, base models)")
     return mode
 
 def list_datasets(mode='gen') -> list[str]:
