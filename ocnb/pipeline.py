@@ -452,7 +452,7 @@ async def _run_ppl_part(client: Client, part: Part, hook, run_dir: Path, first: 
     part.cols = part_columns(part)
     write_predictions(part.cols, run_dir/'predictions'/part.model.abbr/f'{s.abbr}.jsonl')
 
-# %% ../nbs/08_pipeline.ipynb #d8c9be59
+# %% ../nbs/08_pipeline.ipynb #3f8199f4
 SAMPLE_COLUMNS = ('model', 'dataset', 'subset', 'sample_id', 'prompt', 'response', 'prediction', 'gold', 'correct', 'score',
                   'latency_s', 'prompt_tokens', 'completion_tokens', 'error', 'attempts', 'http_status', 'finish_reason',
                   'truncated', 'cached', 'reasoning', 'reasoning_tokens')
@@ -509,7 +509,9 @@ def collect(parts: list[Part], models: list[str]) -> EvalResult:
     cols, n = {c: [] for c in SAMPLE_COLUMNS}, 0
     for p in parts:
         pc = p.cols or part_columns(p)
-        for c, v in pc.items(): cols.setdefault(c, [None] * n).extend(v)   # ppl value columns: None in other rows
+        for c, v in pc.items():
+            if c not in cols: cols[c] = [None] * n   # a ppl value column: None in the rows before
+            cols[c] += v
         n += len(pc['model'])
         for c in cols:
             if len(cols[c]) < n: cols[c] += [None] * (n - len(cols[c]))
