@@ -5,12 +5,13 @@
 # %% auto #0
 __all__ = ['accuracy', 'gsm8k_accuracy', 'em_score', 'qa_score', 'tydiqa_em', 'tydiqa_f1', 'squad_f1_metric', 'lambada_accuracy',
            'exact_score', 'bbh_score', 'siqa_accuracy', 'gaokao_multi_choice_score', 'gaokao_per_question',
-           'xsum_rouge', 'lcsts_rouge', 'math_accuracy', 'agieval_math_score', 'Metric', 'Score', 'wilson_interval',
-           'bootstrap_interval', 'interval', 'mean_score', 'score_samples', 'compute', 'RunningScore', 'exact_match',
-           'numeric_equal', 'em_match', 'qa_substring_match', 'squad_tokens', 'squad_f1', 'squad_em', 'lambada_match',
-           'nearest_option', 'option_distance_match', 'gaokao_multi_choice_credit', 'gaokao_positions_credit',
-           'rouge1_f', 'rouge_corpus', 'zh_rouge1_f', 'zh_rouge_corpus', 'bleu_tokenizer', 'bleu', 'strip_math_v2',
-           'strip_math_v1', 'math_equal', 'oc_math_equiv', 'math_equiv', 'agieval_math_equiv']
+           'xsum_rouge', 'lcsts_rouge', 'math_accuracy', 'agieval_math_score', 'VOTE_SCORERS', 'Metric', 'Score',
+           'wilson_interval', 'bootstrap_interval', 'cluster_bootstrap_interval', 'interval', 'mean_score',
+           'score_samples', 'compute', 'RunningScore', 'exact_match', 'numeric_equal', 'em_match', 'qa_substring_match',
+           'squad_tokens', 'squad_f1', 'squad_em', 'lambada_match', 'nearest_option', 'option_distance_match',
+           'gaokao_multi_choice_credit', 'gaokao_positions_credit', 'rouge1_f', 'rouge_corpus', 'zh_rouge1_f',
+           'zh_rouge_corpus', 'bleu_tokenizer', 'bleu', 'strip_math_v2', 'strip_math_v1', 'math_equal', 'oc_math_equiv',
+           'math_equiv', 'agieval_math_equiv', 'pass_at_k', 'majority', 'repeat_kinds', 'check_ks', 'repeat_scores']
 
 # %% ../nbs/05_metrics.ipynb #18004e34
 import math, re
@@ -56,17 +57,42 @@ def bootstrap_interval(values, n_boot: int = 2000, seed: int = 0) -> tuple:
     means = np.random.default_rng(seed).choice(v, size=(n_boot, len(v)), replace=True).mean(axis=1)
     return (100*float(np.percentile(means, 2.5)), 100*float(np.percentile(means, 97.5)))
 
-# %% ../nbs/05_metrics.ipynb #98fea0e6
+# %% ../nbs/05_metrics.ipynb #01eb1827
+def cluster_bootstrap_interval(values, groups, n_boot: int = 2000, seed: int = 0) -> tuple:
+    "95% bootstrap interval (items drawn) of the mean of per-sample values in [0, 1] whose samples come in `groups`."
+    import numpy as np
+    if len(values) != len(groups): raise ValueError(f'{len(values)} values but {len(groups)} groups')
+    if not len(values): return (0.0, 100.0)
+    code = {g: i for i, g in enumerate(dict.fromkeys(groups))}
+    idx = np.fromiter((code[g] for g in groups), dtype=np.int64, count=len(groups))
+    sums, counts = np.bincount(idx, weights=np.asarray(values, dtype=float)), np.bincount(idx)
+    rng, k, means = np.random.default_rng(seed), len(sums), []
+    step = max(1, 2_000_000 // k)   # draws per chunk, so memory stays small for big subsets
+    for start in range(0, n_boot, step):
+        draw = rng.integers(0, k, size=(min(step, n_boot - start), k))
+        means.append(sums[draw].sum(axis=1) / counts[draw].sum(axis=1))
+    means = np.concatenate(means)
+    return (100*float(np.percentile(means, 2.5)), 100*float(np.percentile(means, 97.5)))
+
+# %% ../nbs/05_metrics.ipynb #f420e160
 def _is_binary(values): return all(v in (0.0, 1.0) for v in values)
 
-def interval(values) -> tuple:
-    "95% interval of the mean of per-sample values, as percentages: Wilson's when all are 0 or 1, else the bootstrap."
+def _clustered(values, groups) -> bool:
+    if groups is None: return False
+    if len(groups) != len(values): raise ValueError(f'{len(values)} values but {len(groups)} groups')
+    return len(set(groups)) < len(groups)
+
+def interval(values, groups=None) -> tuple:
+    """95% interval of the mean of per-sample values, as percentages: Wilson's when all are 0 or 1, else the bootstrap;
+    with `groups` (per sample, its item) where an item has several samples, the bootstrap over items."""
+    if _clustered(values, groups): return cluster_bootstrap_interval(values, groups)
     return wilson_interval(round(sum(values)), len(values)) if _is_binary(values) else bootstrap_interval(values)
 
-def mean_score(name: str, values, extra: Optional[dict] = None, bootstrap: bool = True) -> Score:
-    "The mean of per-sample values as a `Score` with its `interval`; `bootstrap=False` skips a non-0/1 interval."
+def mean_score(name: str, values, extra: Optional[dict] = None, bootstrap: bool = True, groups=None) -> Score:
+    "The mean of per-sample values as a `Score` with its `interval`; `bootstrap=False` skips a bootstrap interval."
     n = len(values)
-    lo, hi = interval(values) if bootstrap or _is_binary(values) else (None, None)
+    cheap = _is_binary(values) and not _clustered(values, groups)
+    lo, hi = interval(values, groups) if bootstrap or cheap else (None, None)
     return Score(name, 100 * sum(values) / n if n else 0.0, n, lo, hi, dict(extra or {}))
 
 def _corpus_score(metric: Metric, preds: list, golds: list) -> Score:
@@ -74,31 +100,35 @@ def _corpus_score(metric: Metric, preds: list, golds: list) -> Score:
     extra = {k: v for k, v in vals.items() if k != metric.name}
     return Score(metric.name, float(vals[metric.name]), len(preds), extra=extra)
 
-def score_samples(metric: Metric, preds: list, golds: list) -> tuple:
-    "(per-sample values, `Score`) of `metric` over parallel lists of predictions and golds: the one scoring path."
+def score_samples(metric: Metric, preds: list, golds: list, groups=None) -> tuple:
+    """(per-sample values, `Score`) of `metric` over parallel lists of predictions and golds: the one scoring path.
+    `groups`: per sample, its item (repeated sampling), so the interval is over items."""
     if len(preds) != len(golds): raise ValueError(f'{len(preds)} predictions but {len(golds)} golds')
     preds, golds = list(preds), list(golds)
     if metric.batch: per, extra = metric.batch(preds, golds)   # e.g. code: all programs run at once
     elif metric.score: per, extra = [metric(p, g) for p, g in zip(preds, golds)], {}
     else: per, extra = [None] * len(preds), {}
-    agg = _corpus_score(metric, preds, golds) if metric.corpus is not None else mean_score(metric.name, per, extra)
+    agg = (_corpus_score(metric, preds, golds) if metric.corpus is not None
+           else mean_score(metric.name, per, extra, groups=groups))
     return list(per), agg
 
 def compute(metric: Metric, preds: list, golds: list) -> Score:
     "The `Score` of `metric` over parallel lists of predictions and golds: `score_samples` without per-sample values."
     return score_samples(metric, preds, golds)[1]
 
-# %% ../nbs/05_metrics.ipynb #30444db4
+# %% ../nbs/05_metrics.ipynb #c6e54d1d
 class RunningScore:
     "`score_samples`' aggregate of the per-sample values added so far (for live views)."
-    def __init__(self, name: str): self.name, self.values = name, []
-    def add(self, value: float): self.values.append(float(value))
+    def __init__(self, name: str): self.name, self.values, self.groups = name, [], []
+    def add(self, value: float, group=None):
+        "Add one sample's value; `group`: its item, when items are sampled several times (see `score_samples`)."
+        self.values.append(float(value)); self.groups.append(len(self.groups) if group is None else ('g', group))
     @property
     def n(self) -> int: return len(self.values)
 
     def score(self, bootstrap: bool = False) -> Score:
-        "The `Score` so far; a bootstrap interval (values other than 0 and 1) only with `bootstrap=True`."
-        return mean_score(self.name, self.values, bootstrap=bootstrap)
+        "The `Score` so far; a bootstrap interval (values other than 0 and 1, or repeats) only with `bootstrap=True`."
+        return mean_score(self.name, self.values, bootstrap=bootstrap, groups=self.groups)
 
 # %% ../nbs/05_metrics.ipynb #c70178e2
 def exact_match(pred, gold) -> float:
@@ -483,3 +513,61 @@ def agieval_math_equiv(pred, gold) -> float:
     return float(math_equal(p, g))
 
 agieval_math_score = Metric('score', agieval_math_equiv)
+
+# %% ../nbs/05_metrics.ipynb #22e04b8a
+def pass_at_k(n: int, c: int, k: int) -> float:
+    "Chen et al.'s unbiased pass@k from `n` samples of which `c` are right: `1 - C(n-c, k)/C(n, k)`, as a product."
+    if not (0 <= c <= n and 1 <= k <= n):
+        raise ValueError(f'pass_at_k(n={n}, c={c}, k={k}): need 0 <= c <= n and 1 <= k <= n')
+    if n - c < k: return 1.0   # every draw of k contains a right sample
+    prod = 1.0
+    for i in range(n - c + 1, n + 1): prod *= 1.0 - k / i   # C(n-c, k)/C(n, k) = prod (i - k)/i over the c top values
+    return 1.0 - prod
+
+# %% ../nbs/05_metrics.ipynb #f301a80d
+def majority(answers) -> str:
+    "The most frequent non-empty answer (ties: the one given first); `''` when none is non-empty."
+    counts, first = {}, {}
+    for i, a in enumerate(answers):
+        a = '' if a is None else str(a)
+        if not a.strip(): continue
+        counts[a] = counts.get(a, 0) + 1; first.setdefault(a, i)
+    return max(counts, key=lambda a: (counts[a], -first[a])) if counts else ''
+
+# %% ../nbs/05_metrics.ipynb #81b81a35
+VOTE_SCORERS = (exact_match, numeric_equal, math_equiv, agieval_math_equiv)   # extracted answers: maj@n applies
+
+def repeat_kinds(metric: Metric) -> tuple:
+    "What repeats add for `metric`: `('pass@k',)` for code (batch scorers), `('maj@n',)` for extracted answers."
+    if metric.batch is not None: return ('pass@k',)
+    if metric.corpus is None and metric.score in VOTE_SCORERS: return ('maj@n',)
+    return ()
+
+def check_ks(k, n: int) -> tuple:
+    "The k values of pass@k for `n` samples: `k` (an int or a list of them, each 1..n), or (1, n) when None."
+    ks = (1, n) if k is None else (k,) if isinstance(k, int) and not isinstance(k, bool) else tuple(k)
+    bad = [x for x in ks if not (isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= n)]
+    if bad: raise ValueError(f'k={k!r}: every k must be a whole number from 1 to n={n}')
+    return tuple(dict.fromkeys(ks))
+
+# %% ../nbs/05_metrics.ipynb #e6d5e6d9
+def repeat_scores(metric: Metric, per: list, preds: list, golds: list, groups: list, k=None) -> list:
+    """`Score`s over items from the per-sample values `per`, predictions and golds of repeated samples (`groups`: each
+    sample's item): `pass@k` for each k or `maj@n`, as `repeat_kinds` says; [] when no item has two samples."""
+    if not (len(per) == len(preds) == len(golds) == len(groups)):
+        raise ValueError('per, preds, golds, groups differ in length')
+    items = {}
+    for v, p, g, it in zip(per, preds, golds, groups):
+        vs, ps, _ = items.setdefault(it, ([], [], g))
+        vs.append(v); ps.append(p)
+    n = max((len(x[0]) for x in items.values()), default=0)
+    if n < 2: return []
+    out = []
+    for kind in repeat_kinds(metric):
+        if kind == 'pass@k':
+            for kk in check_ks(k, n):
+                vals = [pass_at_k(len(v), sum(x == 1.0 for x in v), kk) for v, _, _ in items.values() if len(v) >= kk]
+                out.append(mean_score(f'pass@{kk}', vals))
+        else:
+            out.append(mean_score(f'maj@{n}', [float(metric(majority(p), g)) for _, p, g in items.values()]))
+    return out
