@@ -594,5 +594,6 @@ d = { 'settings': { 'branch': 'main',
                               'ocnb.testing.main': ('testing.html#main', 'ocnb/testing.py'),
                               'ocnb.testing.prompt_of': ('testing.html#prompt_of', 'ocnb/testing.py'),
                               'ocnb.testing.reasoning_reply': ('testing.html#reasoning_reply', 'ocnb/testing.py'),
+                              'ocnb.testing.repeat_responder': ('testing.html#repeat_responder', 'ocnb/testing.py'),
                               'ocnb.testing.run_in_thread': ('testing.html#run_in_thread', 'ocnb/testing.py'),
                               'ocnb.testing.server_from_args': ('testing.html#server_from_args', 'ocnb/testing.py')}}}
