@@ -447,11 +447,11 @@ async def _leave(self, live: _Live):
     await live.session.close()
     if self.cache: self.cache.close()
 
-# %% ../nbs/02_client.ipynb #1c40f487
+# %% ../nbs/02_client.ipynb #659ffdeb
 @patch_to(Client)
 async def generate(self, bodies, on_reply=None, encoded=None, repeats=None) -> list:
-    """Send `bodies` (chat: `messages`, completions: `prompt`); the `Reply`s in input order. `on_reply(i, reply)` as each
-    ends. `repeats`: per body its sample number (`request_key`), so equal bodies of different samples stay apart."""
+    """Send `bodies` (chat: `messages`, completions: `prompt`); the `Reply`s in input order. `on_reply(i, reply)` as
+    each ends. `repeats`: per body its sample number (`request_key`), so equal bodies of two samples stay apart."""
     bodies = list(bodies)
     if encoded is not None and len(encoded) != len(bodies): raise ValueError(f'{len(encoded)} encoded bodies for {len(bodies)} bodies')
     if repeats is not None and len(repeats) != len(bodies):

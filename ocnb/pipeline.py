@@ -205,9 +205,9 @@ def score_rows(ds: Dataset, responses, golds, errors, no_answer=None, groups=Non
     for i, x in zip(ok, per): scores[i] = x
     return preds, scores, agg if ok else replace(agg, value=math.nan)
 
-# %% ../nbs/08_pipeline.ipynb #b1ec62ea
+# %% ../nbs/08_pipeline.ipynb #cf32bbf9
 def check_repeats(n=1, k=None) -> tuple:
-    "`(n, k)` checked: samples per item (a whole number >= 1) and pass@k's k values (each 1..n), or a one-line `ConfigError`."
+    "`(n, k)` checked: samples per item (a whole number >= 1), pass@k's k values (each 1..n); else a `ConfigError`."
     n = check_value('n', n, 'int>0', False, 'samples per item')
     if k is None: return n, None
     k = [check_value('k', x, 'int>0', False, "pass@k's k") for x in (k if isinstance(k, (list, tuple)) else [k])]
@@ -219,7 +219,7 @@ def each_sample(xs, n: int) -> list:
     return [x for x in xs for _ in range(n)]
 
 def score_repeats(ds: Dataset, preds, scores, golds, errors, groups, k=None) -> list:
-    "pass@k or maj@n `Score`s of a subset's samples without errors (`ocnb.metrics.repeat_scores`); [] for one sample each."
+    "pass@k or maj@n `Score`s of a subset's samples without errors (`ocnb.metrics.repeat_scores`); [] for one each."
     ok = [i for i, e in enumerate(errors) if e is None]
     return repeat_scores(ds.metric, [scores[i] for i in ok], [preds[i] for i in ok], [golds[i] for i in ok],
                          [groups[i] for i in ok], k)
@@ -241,7 +241,7 @@ def summary_entries(subsets: list[Subset], runs: int = 1) -> dict:
     for s in subsets: add_summary_entry(ent, s.ds, s.abbr, runs)
     return ent
 
-# %% ../nbs/08_pipeline.ipynb #67478720
+# %% ../nbs/08_pipeline.ipynb #568acc84
 def _progress(progress, total: int):
     "A per-reply callback `tick(i, reply)` with `close()`, for `total` requests: a tqdm.auto bar, `f(done, total)`, or None."
     if not progress: return None
@@ -355,8 +355,8 @@ async def aevaluate(models, datasets, *, limit=None, work_dir=None, data_dir=Non
         res = collect(parts, [m.abbr for m in ms])
         res.work_dir = run_dir
         config = dict(datasets=datasets if isinstance(datasets, (list, tuple)) else [datasets], models=ms, limit=limit,
-                      work_dir=str(work_dir), data_dir=str(data_dir) if data_dir else None, concurrency=concurrency, **generation,
-                      **(dict(n=n, k=k) if n > 1 else {}))
+                      work_dir=str(work_dir), data_dir=str(data_dir) if data_dir else None, concurrency=concurrency,
+                      **generation, **(dict(n=n, k=k) if n > 1 else {}))
         write_run(res, res.work_dir, config, ts)
         return res
 
@@ -366,10 +366,10 @@ def evaluate(models, datasets, *, limit=None, work_dir=None, data_dir=None, conc
     return run_sync(aevaluate(models, datasets, limit=limit, work_dir=work_dir, data_dir=data_dir, concurrency=concurrency,
                               reuse=reuse, progress=progress, on_reply=on_reply, n=n, k=k, **generation))
 
-# %% ../nbs/08_pipeline.ipynb #3d56118e
-SAMPLE_COLUMNS = ('model', 'dataset', 'subset', 'sample_id', 'repeat', 'prompt', 'response', 'prediction', 'gold', 'correct', 'score',
-                  'latency_s', 'prompt_tokens', 'completion_tokens', 'error', 'attempts', 'http_status', 'finish_reason',
-                  'truncated', 'cached', 'reasoning', 'reasoning_tokens')
+# %% ../nbs/08_pipeline.ipynb #3d6a0f22
+SAMPLE_COLUMNS = ('model', 'dataset', 'subset', 'sample_id', 'repeat', 'prompt', 'response', 'prediction', 'gold',
+                  'correct', 'score', 'latency_s', 'prompt_tokens', 'completion_tokens', 'error', 'attempts',
+                  'http_status', 'finish_reason', 'truncated', 'cached', 'reasoning', 'reasoning_tokens')
 _REPLY_COLUMNS = ('latency_s', 'prompt_tokens', 'completion_tokens', 'error', 'attempts', 'http_status', 'finish_reason', 'cached')
 
 def part_columns(p: Part) -> dict:
@@ -430,7 +430,7 @@ def collect(parts: list[Part], models: list[str]) -> EvalResult:
     ent = summary_entries([p.subset for p in parts if p.model.abbr == models[0]], parts[0].n if parts else 1)
     return EvalResult(samples, scores, summary_frame(scores, ent, models), None, models, ent)
 
-# %% ../nbs/08_pipeline.ipynb #309204a1
+# %% ../nbs/08_pipeline.ipynb #0a8224d7
 def load_samples(run_dir) -> 'pd.DataFrame':
     "The samples of a saved run, read from its predictions/<model>/<subset>.jsonl files."
     import pandas as pd
@@ -444,8 +444,8 @@ def load_samples(run_dir) -> 'pd.DataFrame':
     return df[[c for c in SAMPLE_COLUMNS if c in df.columns]]
 
 def rescore(source, *, extractors: dict | None = None, metrics: dict | None = None, k=None) -> EvalResult:
-    """Re-extract and re-score the saved responses of `source` (an `EvalResult` or a run folder) without calling a model;
-    repeated samples (`repeat`) are scored as `evaluate` scores them (`k`: pass@k's k values)."""
+    """Re-extract and re-score the saved responses of `source` (an `EvalResult` or a run folder) without calling a
+    model; repeated samples (`repeat`) are scored as `evaluate` scores them (`k`: pass@k's k values)."""
     from dataclasses import replace
     import pandas as pd
     samples = (source.samples if isinstance(source, EvalResult) else load_samples(source)).reset_index(drop=True)

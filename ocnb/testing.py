@@ -65,10 +65,11 @@ def echo_responder(body: dict) -> str:
     "Answers with the question itself, so each reply can be checked against its request."
     return 'echo: ' + prompt_of(body)
 
-# %% ../nbs/01_testing.ipynb #1e7724af
+# %% ../nbs/01_testing.ipynb #69d9e78a
 def repeat_responder(answer_for):
     """A responder for repeated sampling: `answer_for(body, j)`, where `j` counts the earlier answers to the same
-    prompt (0 for the first arrival, 1 for the second...), so a test can script how many of an item's samples are right."""
+    prompt (0 for the first arrival, 1 for the second...), so a test can script how many of an item's samples are
+    right."""
     seen = Counter()
     def respond(body):
         q = prompt_of(body)
