@@ -12,7 +12,7 @@ from .datasets import Dataset
 # %% auto #0
 __all__ = ['FILE_BUILDERS', 'save_split', 'from_hf']
 
-# %% ../nbs/06f_hf.ipynb #94f25150
+# %% ../nbs/06f_hf.ipynb #3ff6f24c
 FILE_BUILDERS = ('parquet', 'json', 'csv')   # `datasets`' builders for local files
 
 def _local_files(data_files) -> list[str]:
@@ -24,8 +24,9 @@ def _local_files(data_files) -> list[str]:
 def _split_files(data_files, split: str):
     "The `data_files` `datasets` should read for `split`: {split: paths} picks its own; one list is the test split."
     if isinstance(data_files, dict):
-        if split not in data_files: raise ConfigError(f"data_files has no {split!r} split (it has {sorted(data_files)}); "
-                                                      f"add it or pass split= one of those")
+        if split not in data_files:
+            raise ConfigError(f"data_files has no {split!r} split (it has {sorted(data_files)}); "
+                              f"add it or pass split= one of those")
         return data_files[split]
     return data_files
 
@@ -35,7 +36,7 @@ def _source_record(source, config, split, data_files) -> dict:
     stamps = {f: [Path(f).stat().st_size, Path(f).stat().st_mtime_ns] for f in files if Path(f).exists()}
     return dict(source=source, config=config, split=split, files=stamps)
 
-# %% ../nbs/06f_hf.ipynb #1dbfa51d
+# %% ../nbs/06f_hf.ipynb #6b1cd28e
 def _load_split(source, config, split, data_files):
     "The rows of one split, loaded by `datasets`; a one-line `ConfigError` when it cannot."
     try: import datasets
@@ -57,7 +58,8 @@ def _load_split(source, config, split, data_files):
 
 def save_split(name: str, source: str, *, config=None, split='test', data_files=None, data_dir=None,
                refresh: bool = False) -> str:
-    "Save one split as `<data dir>/<name>/<split>.jsonl` (once, or again when its source changed); its path in the data dir."
+    ("Save one split as `<data dir>/<name>/<split>.jsonl` (once, or again when its source changed); "
+     "its path in the data dir.")
     rel = f'{name}/{split}.jsonl'
     root = resolve_data_dir(data_dir)
     out, rec_path = root/rel, root/name/'source.json'
