@@ -310,7 +310,7 @@ def choice(name, abbr, category, file, human, options, version, prepare=None, go
     return register(Dataset(name=name, abbr=abbr, category=category, file=file, human=human, prepare=prepare, gold=gold,
                             extractor=ex, metric=accuracy, version=version, **kw))
 
-# %% ../nbs/06_datasets.ipynb #3a65afe1
+# %% ../nbs/06_datasets.ipynb #be814c19
 def data_files(ds: Dataset) -> list[str]:
     "The files (relative to the data dir) that `ds` reads: each subset's test file, and its few-shot file if it has shots."
     out = []
@@ -335,12 +335,13 @@ def _found(ds: Dataset, data_dir, count: bool):
     except DataMissing: return False, None
     return True, count_rows(ds, data_dir) if count else None
 
-def datasets_info(data_dir=None, rows: bool = True):
-    "A DataFrame describing every registered dataset and whether its data is in `data_dir`."
+def datasets_info(data_dir=None, rows: bool = True, mode='gen'):
+    "A DataFrame describing the registered datasets of `mode` (None: all) and whether their data is in `data_dir`."
     import pandas as pd
     out = []
     load_families()
     for name, ds in DATASETS.items():
+        if mode is not None and ds.mode != check_mode(mode): continue
         subs = [ds.for_subset(s) for s in ds.subset_names()]
         names = [(s.group_metrics or (s.metric.name,)) if ds.group else (s.metric.name,) for s in subs]
         metrics = list(dict.fromkeys(m for ns in names for m in ns))
