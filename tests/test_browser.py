@@ -107,8 +107,9 @@ def test_form_in_jupyterlab(browser, lab):
 
 @pytest.fixture(scope='module')
 def docs():
-    "The HTML docs of the index and the form tutorial, built by tools/build_docs.py and served on 127.0.0.1."
-    r = subprocess.run([sys.executable, str(root/'tools'/'build_docs.py'), '--only', r'^(index|tutorials/form)\.ipynb$'],
+    """The HTML docs built by tools/build_docs.py and served on 127.0.0.1: every page, the index and the form tutorial
+    executed (for their widgets), the others as stored (for titles, sidebar and what the pages show)."""
+    r = subprocess.run([sys.executable, str(root/'tools'/'build_docs.py'), '--exec', r'^(index|tutorials/form)\.ipynb$'],
                        capture_output=True, text=True, cwd=root)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root/'_docs'))
@@ -132,3 +133,37 @@ def test_docs_render_widgets(browser, docs, tmp_path):
     _keep(tmp_path/'docs_form.png', 'docs_form.png')
     page.goto(f'{docs}/index.html')
     assert 'ocnb' in page.title() or page.locator('h1:has-text("ocnb")').count()
+
+MACHINERY = ('show_doc(', '#|', 'In [', 'In\xa0[', 'Out[', '{target=')   # nbdev's directives, calls, prompts, attributes
+
+def _sidebar(page) -> list:
+    "The sidebar as [(group, [(href, label), ...]), ...]."
+    return page.eval_on_selector_all('nav.ocnb-sidebar section', """ss => ss.map(s => [s.dataset.group,
+        [...s.querySelectorAll('a')].map(a => [a.getAttribute('href'), a.textContent])])""")
+
+def test_docs_pages(browser, docs):
+    "Every page: titled by its notebook's first heading, one title each, no nbdev machinery, in a grouped sidebar."
+    page = browser.new_page(viewport={'width': 1280, 'height': 800})
+    page.goto(f'{docs}/index.html')
+    side = _sidebar(page)
+    assert [g for g, _ in side] == ['Home', 'Tutorials', 'API'], side
+    links = [(h, t) for _, items in side for h, t in items]
+    built = sorted(p.relative_to(root/'_docs').as_posix() for p in (root/'_docs').rglob('*.html'))
+    assert sorted(h for h, _ in links) == built, 'each page once in the sidebar'
+    stages = sorted(p.stem for p in (root/'nbs').glob('[0-9]*.ipynb'))   # pipeline order: the notebooks' numbers
+    import re
+    assert [h for h, _ in side[2][1]] == [re.sub(r'^\d+[a-z]?_', '', s) + '.html' for s in stages]
+    assert side[1][1][0][0] == 'tutorials/quickstart.html', side[1]
+    for h, label in links:
+        assert not re.search(r'[{}`=]|#\|', label), f'raw text in the sidebar: {label!r}'
+    titles = []
+    for href, label in links:
+        page.goto(f'{docs}/{href}')
+        h1 = page.locator('h1').first.inner_text().replace('\u00b6', '').strip()
+        assert page.title() == h1 == label, (href, page.title(), h1, label)
+        text = page.locator('body').inner_text()
+        shown = [m for m in MACHINERY if m in text]
+        assert not shown, f'{href} shows {shown}'
+        assert page.locator('nav.ocnb-sidebar a[aria-current=page]').get_attribute('href').endswith(href.split('/')[-1])
+        titles.append(page.title())
+    assert len(set(titles)) == len(titles), [t for t in titles if titles.count(t) > 1]
