@@ -109,8 +109,8 @@ def test_form_in_jupyterlab(browser, lab):
 def docs():
     """The HTML docs built by tools/build_docs.py and served on 127.0.0.1: every page, the index and the form tutorial
     executed (for their widgets), the others as stored (for titles, sidebar and what the pages show)."""
-    r = subprocess.run([sys.executable, str(root/'tools'/'build_docs.py'), '--exec', r'^(index|tutorials/form)\.ipynb$'],
-                       capture_output=True, text=True, cwd=root)
+    build = [sys.executable, str(root/'tools'/'build_docs.py'), '--exec', r'^(index|tutorials/form)\.ipynb$']
+    r = subprocess.run(build, capture_output=True, text=True, cwd=root)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root/'_docs'))
     handler.log_message = lambda *a: None
@@ -134,7 +134,7 @@ def test_docs_render_widgets(browser, docs, tmp_path):
     page.goto(f'{docs}/index.html')
     assert 'ocnb' in page.title() or page.locator('h1:has-text("ocnb")').count()
 
-MACHINERY = ('show_doc(', '#|', 'In [', 'In\xa0[', 'Out[', '{target=')   # nbdev's directives, calls, prompts, attributes
+MACHINERY = ('show_doc(', '#|', 'In [', 'In\xa0[', 'Out[', '{target=')   # directives, calls, prompts, attributes
 
 def _sidebar(page) -> list:
     "The sidebar as [(group, [(href, label), ...]), ...]."

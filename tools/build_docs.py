@@ -98,15 +98,17 @@ def sidebar_groups(pages) -> list:
     for page, title, src in pages:
         if page in seen: continue
         seen.add(page)
-        (home if page.as_posix() == 'index.html' else tuts if 'tutorials' in page.parts else api).append((page, title, src))
+        group = home if page.as_posix() == 'index.html' else tuts if 'tutorials' in page.parts else api
+        group.append((page, title, src))
     rank = lambda p: (TUTORIALS.index(p[0].stem) if p[0].stem in TUTORIALS else len(TUTORIALS), p[0].stem)
     tuts.sort(key=rank); api.sort(key=lambda p: p[2].as_posix())   # 05a_sandbox after 05_metrics, as in the stage table
     groups = [('Home', home), ('Tutorials', tuts), ('API', api)]
     return [(g, [(p, t) for p, t, _ in items]) for g, items in groups if items]
 
 SIDEBAR_CSS = """<style>
-nav.ocnb-sidebar{position:fixed;top:0;left:0;bottom:0;width:230px;overflow-y:auto;padding:12px 10px;box-sizing:border-box;
- border-right:1px solid #ddd;background:#fafafa;font-family:sans-serif;font-size:13px;line-height:1.5;z-index:10}
+nav.ocnb-sidebar{position:fixed;top:0;left:0;bottom:0;width:230px;overflow-y:auto;padding:12px 10px;
+ box-sizing:border-box;border-right:1px solid #ddd;background:#fafafa;font-family:sans-serif;font-size:13px;
+ line-height:1.5;z-index:10}
 nav.ocnb-sidebar h2{font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:#666;margin:14px 0 4px}
 nav.ocnb-sidebar a{display:block;color:#1a5fb4;text-decoration:none;padding:1px 4px;border-radius:3px}
 nav.ocnb-sidebar a[aria-current=page]{background:#e3ecf7;font-weight:bold}
@@ -166,7 +168,8 @@ def quarto_cells(nb):
             if d.get('include') == 'false' or 'hide' in d: continue
             c.source = '\n'.join(l for l in c.source.splitlines() if not l.lstrip().startswith('#|')).strip('\n')
             if d.get('output') == 'false': c.outputs = []
-            if d.get('echo') == 'false' or not c.source.strip(): c.metadata.setdefault('transient', {})['remove_source'] = True
+            if d.get('echo') == 'false' or not c.source.strip():
+                c.metadata.setdefault('transient', {})['remove_source'] = True
             if not c.source.strip() and not c.outputs: continue
             for o in c.outputs:
                 md = o.get('data', {}).get('text/markdown')
