@@ -10,8 +10,9 @@ from .datasets import list_datasets, get_dataset
 from .pipeline import check_run_args
 
 # %% auto #0
-__all__ = ['parse_limit_text', 'check_connection', 'dataset_catalog', 'filter_catalog', 'reasoning_settings', 'evaluate_args',
-           'form_code', 'LiveScores', 'ModelRow', 'DatasetPicker', 'EvalForm']
+__all__ = ['GRID_ROW', 'GRID_ROWS', 'FORM_CSS', 'SETUP_TABS', 'PACE_CAPTION', 'parse_limit_text', 'check_connection',
+           'dataset_catalog', 'filter_catalog', 'reasoning_settings', 'evaluate_args', 'form_code', 'LiveScores',
+           'ModelRow', 'DatasetPicker', 'EvalForm']
 
 # %% ../nbs/13_form.ipynb #23b062d8
 def parse_limit_text(text: str):
@@ -46,7 +47,7 @@ def filter_catalog(catalog, query: str = '', category: str | None = None) -> lis
     q = (query or '').strip().lower()
     return [n for n, c, a, _ in catalog if (category in (None, '', 'All') or c == category) and (q in n.lower() or q in a.lower())]
 
-# %% ../nbs/13_form.ipynb #af7d28c5
+# %% ../nbs/13_form.ipynb #09710e1a
 def reasoning_settings(m: dict, i: int = 0) -> dict:
     "The model keys for a reasoning model from form values: system_prompt, reasoning_effort, max_completion_tokens, extra_body (JSON text)."
     d = {k: m[k] for k in ('system_prompt', 'reasoning_effort') if str(m.get(k) or '').strip()}
@@ -83,7 +84,7 @@ def evaluate_args(models: list[dict], datasets, limit: str = '', concurrency: in
     check_run_args(kw.get('concurrency'), None, {k: v for k, v in kw.items() if k not in ('limit', 'concurrency')})
     return ms, list(datasets), kw
 
-def form_code(models: list[dict], datasets, kwargs: dict) -> str:
+def form_code(models: list[dict], datasets, kwargs: dict, work_dir=None, data_dir=None) -> str:
     "Python source of the `ocnb.evaluate(...)` call for `evaluate_args`' result; keys are read from the environment."
     parts, n = [], 0
     for m in models:
@@ -94,11 +95,12 @@ def form_code(models: list[dict], datasets, kwargs: dict) -> str:
             else: items.append(f'{k!r}: {v!r}')
         parts.append('{' + ', '.join(items) + '}')
     ms = parts[0] if len(parts) == 1 else '[\n    ' + ',\n    '.join(parts) + ']'
-    kw = ''.join(f', {k}={v!r}' for k, v in kwargs.items())
+    dirs = {k: str(v) for k, v in (('work_dir', work_dir), ('data_dir', data_dir)) if v is not None}
+    kw = ''.join(f', {k}={v!r}' for k, v in {**kwargs, **dirs}.items())
     head = 'import os, ocnb' if n else 'import ocnb'
     return f"{head}\nresult = ocnb.evaluate(\n    {ms},\n    {datasets!r}{kw})\nresult"
 
-# %% ../nbs/13_form.ipynb #58335a38
+# %% ../nbs/13_form.ipynb #7b0d3f35
 from .metrics import RunningScore
 
 class LiveScores:
@@ -106,6 +108,7 @@ class LiveScores:
     def __init__(self, models, totals: dict):
         self.models, self.totals = list(models), dict(totals)   # totals: dataset -> requests per model
         self._lock, self._c, self._lat, self._tok, self._t0 = threading.Lock(), {}, {}, {}, time.monotonic()
+        self._cached = {}
 
     def add(self, model: str, subset, j: int, reply):
         "Count `reply` (row `j` of `subset`, a pipeline `Subset`) for `model`."
@@ -116,7 +119,9 @@ class LiveScores:
             c = self._c.setdefault((model, ds.name), [0, 0, RunningScore(ds.metric.name)])   # done, errors, score
             c[0] += 1; c[1] += reply.error is not None
             if s is not None: c[2].add(s)
-            if reply.error is None and reply.latency_s is not None: self._lat.setdefault(model, []).append(reply.latency_s)
+            if reply.cached: self._cached[model] = self._cached.get(model, 0) + 1   # no request: no latency to count
+            elif reply.error is None and reply.latency_s is not None:
+                self._lat.setdefault(model, []).append(reply.latency_s)
             self._tok[model] = self._tok.get(model, 0) + (reply.completion_tokens or 0)
 
     def done(self, dataset: str) -> int:
@@ -139,14 +144,15 @@ class LiveScores:
         return pd.DataFrame(rows)
 
     def speed(self) -> 'pd.DataFrame':
-        "One row per model: replies, errors, requests/s since the start, latency p50/p95 (s), completion tokens."
+        "Per model: replies, cached, errors, requests/s since the start, p50/p95 latency (s) of requests sent, tokens."
         import numpy as np, pandas as pd
         el, rows = max(time.monotonic() - self._t0, 1e-9), []
         with self._lock:
             for m in self.models:
                 done = sum(v[0] for (mm, _), v in self._c.items() if mm == m)
                 lat = np.array(self._lat.get(m, []))
-                rows.append({'model': m, 'replies': done, 'errors': sum(v[1] for (mm, _), v in self._c.items() if mm == m),
+                rows.append({'model': m, 'replies': done, 'cached': self._cached.get(m, 0),
+                             'errors': sum(v[1] for (mm, _), v in self._c.items() if mm == m),
                              'req/s': round(done / el, 1), 'p50 s': round(float(np.median(lat)), 3) if len(lat) else None,
                              'p95 s': round(float(np.quantile(lat, 0.95)), 3) if len(lat) else None,
                              'tokens': self._tok.get(m, 0)})
@@ -157,7 +163,7 @@ def _running(score) -> str:
     if score is None or not score.n: return '–'
     return f'{score.value:.1f}' + ('' if score.ci_low is None else f' ({score.ci_low:.0f}–{score.ci_high:.0f})')
 
-# %% ../nbs/13_form.ipynb #8511c9b1
+# %% ../nbs/13_form.ipynb #50b1c44f
 class ModelRow:
     "The widgets of one model: endpoint, key, model, API kind, test button and verdict."
     def __init__(self, url: str = 'http://127.0.0.1:8000/v1', on_remove=None):
@@ -167,7 +173,7 @@ class ModelRow:
         self.key = W.Password(value='', description='API key', placeholder='(none)', continuous_update=False,  # sent on Enter or blur
                               layout=W.Layout(width='260px'))
         self.model = W.Dropdown(options=[], description='Model', layout=W.Layout(width='300px'))
-        self.api = W.ToggleButtons(options=['chat', 'completions'], value='chat', style={'button_width': '90px'},
+        self.api = W.ToggleButtons(options=['chat', 'completions'], value='chat', style={'button_width': 'auto'},
                                    tooltips=['/v1/chat/completions', '/v1/completions (base models)'])
         self.test_btn = W.Button(description='Test connection', icon='plug')
         self.remove_btn = W.Button(icon='trash', tooltip='remove this model', layout=W.Layout(width='40px'))
@@ -205,22 +211,27 @@ class ModelRow:
                 'system_prompt': self.system_prompt.value, 'reasoning_effort': self.effort.value,
                 'max_completion_tokens': self.mct.value, 'extra_body': self.extra.value}
 
-# %% ../nbs/13_form.ipynb #0721db46
+# %% ../nbs/13_form.ipynb #ada203d5
+GRID_ROW, GRID_ROWS = 28, 7   # the dataset grid: row height (px) and rows in view; it scrolls by whole rows
+
 class DatasetPicker:
     "Checkboxes for the datasets, grouped by category, with search."
     def __init__(self, selected=(), data_dir=None):
         import ipywidgets as W
         self.catalog = dataset_catalog(data_dir)
         cats = sorted({c for _, c, *_ in self.catalog})
-        self.search = W.Text(placeholder='search datasets', description='Datasets', layout=W.Layout(width='300px'))
+        self.search = W.Text(placeholder='name or alias', description='Search', layout=W.Layout(width='300px'))
         self.category = W.ToggleButtons(options=['All'] + cats, value='All', style={'button_width': 'auto'})
         self.boxes = {n: W.Checkbox(value=n in selected, description=n if ok else f'{n} ⚠', indent=False,
                                     tooltip=c if ok else f'{c}; its files are not in the data folder',
-                                    layout=W.Layout(width='170px')) for n, c, a, ok in self.catalog}
+                                    layout=W.Layout(width='auto', height=f'{GRID_ROW}px', margin='0'))
+                      for n, c, a, ok in self.catalog}
         self.count = W.HTML()
         for w in (self.search, self.category): w.observe(lambda _: self.refresh(), 'value')
         for b in self.boxes.values(): b.observe(lambda _: self._count(), 'value')
-        self.grid = W.HBox(list(self.boxes.values()), layout=W.Layout(flex_flow='row wrap', max_height='180px', overflow='auto'))
+        self.grid = W.GridBox(list(self.boxes.values()), layout=W.Layout(
+            grid_template_columns='repeat(auto-fill, minmax(170px, 1fr))', grid_auto_rows=f'{GRID_ROW}px',
+            max_height=f'{GRID_ROW * GRID_ROWS}px', overflow='auto', grid_gap='0 4px')).add_class('ocnb-grid')
         self.widget = W.VBox([W.HBox([self.search, self.count]), self.category, self.grid])
         self.refresh()
 
@@ -242,7 +253,26 @@ class DatasetPicker:
 
     def _count(self): self.count.value = f"&nbsp;{len(self.value)} selected: {', '.join(self.value) or '—'}"
 
-# %% ../nbs/13_form.ipynb #8247f5df
+# %% ../nbs/13_form.ipynb #d4b60dcb
+FORM_CSS = f"""<style>
+.ocnb-table{{line-height:1.4}}
+.ocnb-table p{{margin:4px 0}}
+.ocnb-table table{{border-collapse:collapse;border:none;font-size:12px;margin:2px 0 8px}}
+.ocnb-table th,.ocnb-table td{{padding:3px 10px;border:none;border-bottom:1px solid #e0e0e0;text-align:right;
+ white-space:nowrap}}
+.ocnb-table thead th{{border-bottom:1px solid #888;font-weight:600}}
+.ocnb-table th:first-child,.ocnb-table td:first-child{{text-align:left}}
+.ocnb-table tbody tr:nth-child(odd){{background:#f5f5f5}}
+.ocnb-grid{{scroll-snap-type:y mandatory}}
+.ocnb-grid>*{{scroll-snap-align:start}}
+</style>"""
+SETUP_TABS = ('Models', 'Datasets', 'Settings', 'Python code')
+
+def _table(value: str = ''):
+    "An HTML widget in the form's table style."
+    import ipywidgets as W
+    return W.HTML(value).add_class('ocnb-table')
+
 class EvalForm:
     "An ipywidgets form for `ocnb.evaluate` with live progress, results, plots, samples and code."
     def __init__(self, url: str = 'http://127.0.0.1:8000/v1', datasets=('mmlu', 'ceval', 'ARC_c', 'gsm8k'), limit='10',
@@ -251,32 +281,39 @@ class EvalForm:
         self.work_dir, self.data_dir, self.result, self.error, self.live = work_dir, data_dir, None, None, None
         self._worker = None
         self.rows = []
-        self.code_btn = W.ToggleButton(description='Code', icon='code', tooltip='the ocnb.evaluate call equal to this form')
         self.models_box = W.VBox()
         self.add_btn = W.Button(description='Add model', icon='plus')
         self.add_btn.on_click(lambda _: self.add_model(self.rows[-1].url.value if self.rows else url))
         self.add_model(url)
         self.datasets = DatasetPicker(datasets, data_dir)
         st = {'description_width': 'initial'}
-        self.limit = W.Text(value=str(limit or ''), description='Limit', placeholder="all, 10, 0.1, [10:20]", style=st, layout=W.Layout(width='190px'))
+        self.limit = W.Text(value=str(limit or ''), description='Limit', placeholder="all, 10, 0.1, [10:20]", style=st,
+                            layout=W.Layout(width='190px'))
         self.concurrency = W.BoundedIntText(value=0, min=0, max=4096, description='Concurrency', tooltip='0: the client default',
                                             style=st, layout=W.Layout(width='170px'))
-        self.temperature = W.Text(value='', description='Temperature', placeholder='default', style=st, layout=W.Layout(width='190px'))
-        self.max_tokens = W.BoundedIntText(value=0, min=0, max=1_000_000, description='Max tokens', tooltip="0: each dataset's default",
-                                           style=st, layout=W.Layout(width='170px'))
+        self.temperature = W.Text(value='', description='Temperature', placeholder='default', style=st,
+                                  layout=W.Layout(width='190px'))
+        self.max_tokens = W.BoundedIntText(value=0, min=0, max=1_000_000, description='Max tokens',
+                                           tooltip="0: each dataset's default", style=st,
+                                           layout=W.Layout(width='170px'))
+        self.code_view = W.HTML()
+        settings = W.HBox([self.limit, self.concurrency, self.temperature, self.max_tokens],
+                          layout=W.Layout(flex_flow='row wrap'))
+        self.setup = W.Tab([W.VBox([self.models_box, self.add_btn]), self.datasets.widget, settings, self.code_view])
+        for i, t in enumerate(SETUP_TABS): self.setup.set_title(i, t)
         self.run_btn = W.Button(description='Run', button_style='primary', icon='play')
         self.cancel_btn = W.Button(description='Cancel', icon='stop', disabled=True)
-        self.status, self.table, self.code_view = W.HTML(), W.HTML(), W.HTML()
+        self.status, self.table = W.HTML(), _table()
         self.bars = W.VBox()
-        self.results = W.Tab(layout=W.Layout(display='none'))   # shown when a run has results
+        self.progress = W.VBox([self.bars, self.table])   # while a run is going; then the results' last tab
+        self.results = W.Tab()
+        self.out = W.VBox()   # the progress while running, the result tabs when done
         self.run_btn.on_click(lambda _: self.run(wait=False))
         self.cancel_btn.on_click(lambda _: self.cancel())
-        self.code_btn.observe(lambda _: self.show_code(), 'value')
+        self.setup.observe(lambda _: self._code_shown() and self.show_code(), 'selected_index')
         self._watch(self.limit, self.concurrency, self.temperature, self.max_tokens, *self.datasets.boxes.values())
-        self.widget = W.VBox([W.HTML('<b>Models</b>'), self.models_box, self.add_btn, self.datasets.widget,
-                              W.HBox([self.limit, self.concurrency, self.temperature, self.max_tokens], layout=W.Layout(flex_flow='row wrap')),
-                              W.HBox([self.run_btn, self.cancel_btn, self.code_btn]), self.code_view, self.status,
-                              self.bars, self.table, self.results])
+        self.widget = W.VBox([W.HTML(FORM_CSS), self.setup, W.HBox([self.run_btn, self.cancel_btn]), self.status,
+                              self.out])
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -294,8 +331,10 @@ class EvalForm:
         return r
 
     def _watch(self, *widgets):
-        "Keep an open code view current when these widgets change."
-        for w in widgets: w.observe(lambda _: self.code_btn.value and self.show_code(), 'value')
+        "Keep the code tab current, while it is shown, when these widgets change."
+        for w in widgets: w.observe(lambda _: self._code_shown() and self.show_code(), 'value')
+
+    def _code_shown(self) -> bool: return self.setup.selected_index == SETUP_TABS.index('Python code')
 
     def remove_model(self, row: ModelRow):
         "Remove a model row (one always stays)."
@@ -313,18 +352,18 @@ class EvalForm:
                              self.temperature.value, self.max_tokens.value)
 
     def code(self) -> str:
-        "The `ocnb.evaluate(...)` call equal to the form's state (keys as environment lookups)."
-        return form_code(*self.args())
+        "The `ocnb.evaluate(...)` call equal to the form's state (keys as environment lookups; its work_dir, data_dir)."
+        return form_code(*self.args(), work_dir=self.work_dir, data_dir=self.data_dir)
 
     def show_code(self):
-        "Show or hide the code view."
+        "Show the *Python code* tab, with the call as the form now stands."
         import html
-        if not self.code_btn.value: self.code_view.value = ''; return
         try: src = self.code()
         except ConfigError as e: src = f'# the form is not complete yet: {e}'
-        self.code_view.value = f"<pre style='background:#f6f6f6;padding:6px'>{html.escape(src)}</pre>"
+        self.code_view.value = f"<pre style='background:#f6f6f6;padding:6px;margin:0'>{html.escape(src)}</pre>"
+        self.setup.selected_index = SETUP_TABS.index('Python code')
 
-# %% ../nbs/13_form.ipynb #7376c636
+# %% ../nbs/13_form.ipynb #9b6b3086
 @patch_to(EvalForm)
 def _start(self):
     from ocnb.pipeline import selected_counts
@@ -342,6 +381,10 @@ def _bars(self, totals: dict, n_models: int):
     self._bar_text = {d: W.HTML() for d in totals}
     self.bars.children = [W.HBox([self._bar[d], self._bar_text[d]]) for d in totals]
 
+PACE_CAPTION = ('pace per model: req/s since Run; p50 s and p95 s are the median and 95th-percentile latency, from '
+                'sending a request to its full answer (retries included), of the requests sent; cached replies '
+                '(from the response cache, no request) are counted apart and left out')
+
 @patch_to(EvalForm)
 def _update(self, final: bool = False):
     "Refresh the progress bars and the live table from `.live`."
@@ -351,7 +394,7 @@ def _update(self, final: bool = False):
         if final: b.bar_style = 'success' if b.value == b.max else 'warning'
     cap = 'live scores (mean over replies so far, 95% interval)' if not final else 'scores as replies arrived'
     self.table.value = (f'<p><i>{cap}</i></p>' + self.live.frame().to_html(index=False) +
-                        '<p><i>pace</i></p>' + self.live.speed().to_html(index=False, na_rep='–'))
+                        f'<p><i>{PACE_CAPTION}</i></p>' + self.live.speed().to_html(index=False, na_rep='–'))
 
 @patch_to(EvalForm)
 def run(self, wait: bool = True):
@@ -362,7 +405,8 @@ def run(self, wait: bool = True):
     try: models, datasets, kw, totals = self._start()
     except Exception as e:
         self.error = e; self._say(f'{type(e).__name__}: {e}', ok=False); return None
-    self._bars(totals, len(models)); self.results.children = []; self.results.layout.display = 'none'; self.table.value = ''
+    self._bars(totals, len(models)); self.results.children = []; self.table.value = ''
+    self.out.children = [self.progress]
     self.run_btn.disabled, self.cancel_btn.disabled = True, False
     self._say(f"running {sum(totals.values()) * len(models)} requests…")
     self._worker = Worker(self._evaluate(models, datasets, kw), name='ocnb-form', on_done=self._done).start()
@@ -398,7 +442,7 @@ def wait(self, timeout: float | None = None):
     if self._worker is not None: self._worker.wait(timeout)
     return self.result
 
-# %% ../nbs/13_form.ipynb #16517bef
+# %% ../nbs/13_form.ipynb #9c3522ac
 def _png(fig) -> bytes:
     import io
     b = io.BytesIO(); fig.savefig(b, format='png', dpi=80); return b.getvalue()
@@ -410,9 +454,11 @@ def _finish(self):
     if self.error == 'cancelled': self._say(f'cancelled after {sum(b.value for b in self._bar.values())} replies', ok=False); return
     if self.error is not None: self._say(f'{type(self.error).__name__}: {self.error}', ok=False); return
     r = self.result
-    tabs = [('Summary', W.HTML(r._repr_html_())), ('Plots', W.Image(value=_png(r.plot()), format='png')),
-            ('Samples', r.browse().widget)]
-    self.results.children = [w for _, w in tabs]; self.results.layout.display = None
+    tabs = [('Summary', _table(r._repr_html_())), ('Plots', W.Image(value=_png(r.plot()), format='png')),
+            ('Samples', r.browse().widget), ('Progress', self.progress)]
+    self.results.children = [w for _, w in tabs]
     for i, (t, _) in enumerate(tabs): self.results.set_title(i, t)
+    self.results.selected_index = 0
+    self.out.children = [self.results]   # in the progress' place, right under the Run button
     n, e = len(r.samples), int(r.samples.error.notna().sum())
     self._say(f'done: {n} samples, {e} errors — {r.work_dir}' + ''.join(f'; {x}' for x in r.error_lines()), ok=e == 0)

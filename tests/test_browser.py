@@ -68,9 +68,20 @@ def lab(tmp_path):
     except subprocess.TimeoutExpired: proc.kill()
     log.close()
 
+ROWS_WHOLE = """g => { const r = g.getBoundingClientRect();
+    const seen = [...g.children].filter(c => c.offsetParent !== null).map(c => c.getBoundingClientRect())
+                                .filter(b => b.bottom > r.top + 1 && b.top < r.bottom - 1);
+    return seen.length > 0 && seen.every(b => b.top >= r.top - 1 && b.bottom <= r.bottom + 1); }"""
+
+def _in_view(box, page) -> bool:
+    vw, vh = page.viewport_size['width'], page.viewport_size['height']
+    return (box is not None and box['x'] >= 0 and box['y'] >= 0 and box['x'] + box['width'] <= vw
+            and box['y'] + box['height'] <= vh)
+
 def test_form_in_jupyterlab(browser, lab):
+    "The form tutorial's first form at 1280x800, used as a newcomer would; after Run the summary is on screen."
     url, tmp = lab
-    page = browser.new_page(viewport={'width': 1100, 'height': 2600})   # tall: the whole form in view
+    page = browser.new_page(viewport={'width': 1280, 'height': 800})   # a laptop screen
     page.goto(url)
     page.wait_for_selector('.jp-Notebook', timeout=60_000)
     try: page.locator('.jp-Dialog button:has-text("Select")').click(timeout=10_000)   # "Select Kernel": the default
@@ -88,21 +99,33 @@ def test_form_in_jupyterlab(browser, lab):
     form.locator('.widget-button:has-text("Test connection")').nth(1).click()
     form.get_by_text('2 models at').nth(1).wait_for(timeout=30_000)
     form.locator('.widget-dropdown:has(label:has-text("Model")) select').nth(1).select_option('model-b')
+    api = form.locator('.widget-toggle-button:has-text("completions")').first
+    assert api.evaluate('e => e.scrollWidth <= e.clientWidth'), 'the "completions" button cuts its text'
+    assert form.locator('.widget-button:has-text("Code"), .widget-toggle-button:text-is("Code")').count() <= 1
+    # the dataset grid shows whole rows, also after a scroll that stops mid-row (it snaps to rows)
+    form.locator('.lm-TabBar-tab:has-text("Datasets")').first.click()
+    grid = form.locator('.ocnb-grid')
+    grid.wait_for()
+    assert grid.evaluate(ROWS_WHOLE), 'the dataset grid cuts a row'
+    grid.evaluate('g => { g.scrollTop = 41; }')
+    page.wait_for_function(ROWS_WHOLE, arg=grid.element_handle(), timeout=10_000)
+    form.locator('.lm-TabBar-tab:has-text("Settings")').first.click()
     form.locator('.widget-text:has(label:has-text("Limit")) input').fill('8')
     form.locator('.widget-text:has(label:has-text("Limit")) input').press('Enter')
     form.locator('.widget-button:has-text("Run")').first.click()
     form.locator('.lm-TabBar-tab:has-text("Summary")').wait_for(timeout=120_000)
-    summary = form.locator('table:has-text("ARC-c")')
-    summary.first.wait_for()
-    text = summary.first.inner_text()
+    summary = form.locator('.ocnb-table table:has-text("ARC-c")').first
+    summary.wait_for()
+    assert _in_view(summary.bounding_box(), page), f'summary not on screen after Run: {summary.bounding_box()}'
+    text = summary.inner_text()
     assert 'model-a' in text and 'model-b' in text and 'gsm8k' in text, text
     assert 'done: 32 samples' in form.inner_text()            # 8 items x 2 datasets x 2 models
-    form.screenshot(path=str(tmp/'form.png'))
+    page.screenshot(path=str(tmp/'form.png'))
     form.locator('.lm-TabBar-tab:has-text("Plots")').click()
     img = form.locator('.widget-image')
     img.wait_for()
     assert img.evaluate('e => e.naturalWidth') > 300
-    form.screenshot(path=str(tmp/'form_plots.png'))
+    page.screenshot(path=str(tmp/'form_plots.png'))
     _keep(tmp/'form.png', 'form.png'); _keep(tmp/'form_plots.png', 'form_plots.png')
 
 @pytest.fixture(scope='module')
