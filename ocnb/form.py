@@ -11,8 +11,8 @@ from .pipeline import check_run_args
 
 # %% auto #0
 __all__ = ['GRID_ROW', 'GRID_ROWS', 'FORM_CSS', 'SETUP_TABS', 'PACE_CAPTION', 'parse_limit_text', 'check_connection',
-           'dataset_catalog', 'filter_catalog', 'reasoning_settings', 'evaluate_args', 'form_code', 'LiveScores',
-           'ModelRow', 'DatasetPicker', 'EvalForm']
+           'dataset_catalog', 'filter_catalog', 'data_line', 'reasoning_settings', 'evaluate_args', 'form_code',
+           'LiveScores', 'ModelRow', 'DatasetPicker', 'EvalForm']
 
 # %% ../nbs/13_form.ipynb #23b062d8
 def parse_limit_text(text: str):
@@ -31,21 +31,37 @@ def check_connection(url: str, api_key: str | None = None, timeout: float = 5.0)
     if not names: return [], f'{base}/models lists no models — load a model on the server first'
     return names, f"{len(names)} model{'s' * (len(names) > 1)} at {base}: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}"
 
-# %% ../nbs/13_form.ipynb #777b5d72
-def dataset_catalog(data_dir=None) -> list[tuple]:
+# %% ../nbs/13_form.ipynb #6eace6fa
+def dataset_catalog(data_dir=None, status=None) -> list[tuple]:
     "`(name, category, aliases, local)` for every registered dataset, sorted by category then name."
-    try:
-        from ocnb.datasets import datasets_info
-        rows = [(r['name'], r['category'], str(r.get('aliases') or ''), bool(r.get('local', True)))
-                for r in datasets_info(data_dir, rows=False).to_dict('records')]
-    except (ImportError, KeyError, TypeError):
-        rows = [(n, get_dataset(n).category, '', True) for n in list_datasets()]
+    from ocnb.download import data_status
+    status = data_status(data_dir, rows=False) if status is None else status
+    local = dict(zip(status.dataset, status.missing.eq(0)))
+    rows = [(n, get_dataset(n).category, ' '.join(get_dataset(n).aliases), bool(local.get(n, False)))
+            for n in list_datasets()]
     return sorted(rows, key=lambda r: (r[1], r[0].lower()))
 
 def filter_catalog(catalog, query: str = '', category: str | None = None) -> list[str]:
     "Names in `catalog` in `category` (None: all) whose name or an alias contains `query` (case-insensitive)."
     q = (query or '').strip().lower()
     return [n for n, c, a, _ in catalog if (category in (None, '', 'All') or c == category) and (q in n.lower() or q in a.lower())]
+
+# %% ../nbs/13_form.ipynb #9b2c3008
+def data_line(status, selected=(), data_dir=None) -> tuple:
+    "`(html, missing)`: the picker's data line for a `data_status` frame, and the ticked datasets without files."
+    import html
+    from ocnb.config import resolve_data_dir
+    have = status.missing.eq(0)
+    n, k, where = len(status), int(have.sum()), html.escape(str(resolve_data_dir(data_dir)))
+    lacking = set(status.dataset[~have])
+    missing = [d for d in selected if d in lacking]
+    head = (f"<b style='color:#c33'>No benchmark data</b> in <code>{where}</code>: "
+            f"none of the {n} datasets has its files." if k == 0
+            else f"Data in <code>{where}</code>: {k} of {n} datasets have their files.")
+    if not missing: return head, []
+    return (head + f" <span style='color:#c33'>Ticked without data: {html.escape(', '.join(missing))}</span> — "
+            "<b>Download data</b> fetches the OpenCompassData archive (about 1.7 GB) and unpacks their folders "
+            "(or run <code>ocnb data download</code> in a terminal)."), missing
 
 # %% ../nbs/13_form.ipynb #09710e1a
 def reasoning_settings(m: dict, i: int = 0) -> dict:
@@ -211,29 +227,35 @@ class ModelRow:
                 'system_prompt': self.system_prompt.value, 'reasoning_effort': self.effort.value,
                 'max_completion_tokens': self.mct.value, 'extra_body': self.extra.value}
 
-# %% ../nbs/13_form.ipynb #ada203d5
+# %% ../nbs/13_form.ipynb #eb8ae114
 GRID_ROW, GRID_ROWS = 28, 7   # the dataset grid: row height (px) and rows in view; it scrolls by whole rows
 
 class DatasetPicker:
-    "Checkboxes for the datasets, grouped by category, with search."
-    def __init__(self, selected=(), data_dir=None):
+    "Checkboxes for the datasets, grouped by category, with search, the data's state and a download button."
+    def __init__(self, selected=(), data_dir=None, data_url=None):
         import ipywidgets as W
-        self.catalog = dataset_catalog(data_dir)
+        from ocnb.download import data_status
+        self.data_dir, self.data_url, self._fetching, self.fetch_error = data_dir, data_url, None, None
+        self._status = data_status(data_dir, rows=False)
+        self.catalog = dataset_catalog(data_dir, self._status)
         cats = sorted({c for _, c, *_ in self.catalog})
         self.search = W.Text(placeholder='name or alias', description='Search', layout=W.Layout(width='300px'))
         self.category = W.ToggleButtons(options=['All'] + cats, value='All', style={'button_width': 'auto'})
-        self.boxes = {n: W.Checkbox(value=n in selected, description=n if ok else f'{n} ⚠', indent=False,
-                                    tooltip=c if ok else f'{c}; its files are not in the data folder',
+        self.boxes = {n: W.Checkbox(value=n in selected, description=n, indent=False,
                                     layout=W.Layout(width='auto', height=f'{GRID_ROW}px', margin='0'))
-                      for n, c, a, ok in self.catalog}
-        self.count = W.HTML()
+                      for n, *_ in self.catalog}
+        self.count, self.data, self.fetch_msg = W.HTML(), W.HTML(), W.HTML()
+        self.download_btn = W.Button(description='Download data', icon='download', button_style='warning',
+                                     tooltip='ocnb.download_data for the ticked datasets without data')
+        self.download_btn.on_click(lambda _: self.download(wait=False))
         for w in (self.search, self.category): w.observe(lambda _: self.refresh(), 'value')
         for b in self.boxes.values(): b.observe(lambda _: self._count(), 'value')
         self.grid = W.GridBox(list(self.boxes.values()), layout=W.Layout(
             grid_template_columns='repeat(auto-fill, minmax(170px, 1fr))', grid_auto_rows=f'{GRID_ROW}px',
             max_height=f'{GRID_ROW * GRID_ROWS}px', overflow='auto', grid_gap='0 4px')).add_class('ocnb-grid')
-        self.widget = W.VBox([W.HBox([self.search, self.count]), self.category, self.grid])
-        self.refresh()
+        self.widget = W.VBox([self.data, W.HBox([self.download_btn, self.fetch_msg]), W.HBox([self.search, self.count]),
+                              self.category, self.grid])
+        self._marks(); self.refresh()
 
     @property
     def value(self) -> list:
@@ -251,9 +273,83 @@ class DatasetPicker:
         self._count()
         return [n for n in self.boxes if n in shown]
 
-    def _count(self): self.count.value = f"&nbsp;{len(self.value)} selected: {', '.join(self.value) or '—'}"
+    def missing(self) -> list:
+        "The ticked datasets whose files are not in the data folder."
+        local = {n: ok for n, _, _, ok in self.catalog}
+        return [n for n in self.value if not local[n]]
 
-# %% ../nbs/13_form.ipynb #d4b60dcb
+    def _marks(self):
+        "Label each checkbox with its data state."
+        for n, c, _, ok in self.catalog:
+            self.boxes[n].description = n if ok else f'{n} · no data'
+            self.boxes[n].tooltip = c if ok else f'{c}; its files are not in the data folder'
+
+    def _busy(self) -> bool: return self._fetching is not None and self._fetching.is_alive()
+
+    def _count(self):
+        self.count.value = f"&nbsp;{len(self.value)} selected: {', '.join(self.value) or '—'}"
+        self.data.value, missing = data_line(self._status, self.value, self.data_dir)
+        self.download_btn.layout.display = None if missing or self._busy() else 'none'
+        self.download_btn.disabled = self._busy()
+
+# %% ../nbs/13_form.ipynb #61e4d149
+def _mb(n: int) -> str: return f'{n / 1e6:,.1f} MB'
+
+@patch_to(DatasetPicker)
+def _arrived(self) -> int:
+    "Bytes in the data folder's `.download/` (the archive being fetched)."
+    from ocnb.config import resolve_data_dir
+    d = resolve_data_dir(self.data_dir)/'.download'
+    return sum(f.stat().st_size for f in d.iterdir() if f.is_file()) if d.is_dir() else 0
+
+@patch_to(DatasetPicker)
+def download(self, wait: bool = True):
+    "Download and unpack the ticked datasets without data (`ocnb.download_data`); with `wait`, return its status table."
+    import html
+    from ocnb.download import download_data
+    names = self.missing()
+    if self._busy() or not names:
+        busy = 'a download is in progress'
+        self.fetch_msg.value = '&nbsp;' + (busy if names else 'every ticked dataset has its files')
+        return None
+    done, lock, out = threading.Event(), threading.Lock(), {}
+    def say(msg, color='#555'):
+        self.fetch_msg.value = f"&nbsp;<span style='color:{color}'>{html.escape(msg)}</span>"
+    def work():
+        try: out['status'] = download_data(names, url=self.data_url, to=self.data_dir, progress=False)
+        except Exception as e: out['error'] = e
+        with lock:
+            done.set(); self._fetched(names, out.get('error'), say)
+    def tick():
+        while not done.wait(0.5):
+            with lock:
+                if done.is_set(): break
+                say(f"downloading the archive for {', '.join(names)}: {_mb(self._arrived())} so far…")
+    say(f"downloading the archive for {', '.join(names)}…")
+    self.fetch_error, self._fetching = None, threading.Thread(target=work, name='ocnb-download', daemon=True)
+    self._fetching.start(); threading.Thread(target=tick, daemon=True).start()
+    self._count()
+    if not wait: return None
+    self._fetching.join()
+    return out.get('status')
+
+@patch_to(DatasetPicker)
+def _fetched(self, names, error, say):
+    "After a download: read the data's state again, relabel the checkboxes, say what happened."
+    from ocnb.download import data_status
+    self._status = data_status(self.data_dir, rows=False)
+    self.catalog = dataset_catalog(self.data_dir, self._status)
+    self._marks()
+    self._fetching = None   # the thread is ending: the button may show again
+    self._count()
+    if error is not None:
+        self.fetch_error = error; say(f'{type(error).__name__}: {error}', '#c33'); return
+    now = set(self._status.dataset[self._status.missing.eq(0)])
+    got, still = [n for n in names if n in now], [n for n in names if n not in now]
+    tail = f"; still without data: {', '.join(still)}" if still else ''
+    say(f"downloaded and unpacked: {', '.join(got) or 'nothing'}{tail}", '#c33' if still else '#2a7')
+
+# %% ../nbs/13_form.ipynb #359a29e8
 FORM_CSS = f"""<style>
 .ocnb-table{{line-height:1.4}}
 .ocnb-table p{{margin:4px 0}}
@@ -276,7 +372,7 @@ def _table(value: str = ''):
 class EvalForm:
     "An ipywidgets form for `ocnb.evaluate` with live progress, results, plots, samples and code."
     def __init__(self, url: str = 'http://127.0.0.1:8000/v1', datasets=('mmlu', 'ceval', 'ARC_c', 'gsm8k'), limit='10',
-                 work_dir=None, data_dir=None):
+                 work_dir=None, data_dir=None, data_url=None):
         import ipywidgets as W
         self.work_dir, self.data_dir, self.result, self.error, self.live = work_dir, data_dir, None, None, None
         self._worker = None
@@ -285,7 +381,7 @@ class EvalForm:
         self.add_btn = W.Button(description='Add model', icon='plus')
         self.add_btn.on_click(lambda _: self.add_model(self.rows[-1].url.value if self.rows else url))
         self.add_model(url)
-        self.datasets = DatasetPicker(datasets, data_dir)
+        self.datasets = DatasetPicker(datasets, data_dir, data_url)   # data_url: download_data's url (None: GitHub)
         st = {'description_width': 'initial'}
         self.limit = W.Text(value=str(limit or ''), description='Limit', placeholder="all, 10, 0.1, [10:20]", style=st,
                             layout=W.Layout(width='190px'))
@@ -301,6 +397,7 @@ class EvalForm:
                           layout=W.Layout(flex_flow='row wrap'))
         self.setup = W.Tab([W.VBox([self.models_box, self.add_btn]), self.datasets.widget, settings, self.code_view])
         for i, t in enumerate(SETUP_TABS): self.setup.set_title(i, t)
+        if self.datasets.missing(): self.setup.selected_index = SETUP_TABS.index('Datasets')   # opens on "no data"
         self.run_btn = W.Button(description='Run', button_style='primary', icon='play')
         self.cancel_btn = W.Button(description='Cancel', icon='stop', disabled=True)
         self.status, self.table = W.HTML(), _table()

@@ -126,7 +126,15 @@ def test_form_in_jupyterlab(browser, lab):
     img.wait_for()
     assert img.evaluate('e => e.naturalWidth') > 300
     page.screenshot(path=str(tmp/'form_plots.png'))
-    _keep(tmp/'form.png', 'form.png'); _keep(tmp/'form_plots.png', 'form_plots.png')
+    # the form on an empty data folder: its no-data state and the download button are on screen when scrolled to
+    nodata = page.locator('.jp-OutputArea-output').filter(has=page.get_by_text('No benchmark data')).first
+    nodata.scroll_into_view_if_needed()
+    for part in (nodata.get_by_text('No benchmark data').first, nodata.get_by_text('ARC_c · no data').first,
+                 nodata.locator('.widget-button:has-text("Download data")')):
+        part.wait_for(state='visible', timeout=30_000)
+        assert _in_view(part.bounding_box(), page), part
+    page.screenshot(path=str(tmp/'form_nodata.png'))
+    for name in ('form.png', 'form_plots.png', 'form_nodata.png'): _keep(tmp/name, name)
 
 @pytest.fixture(scope='module')
 def docs():
