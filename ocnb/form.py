@@ -10,7 +10,7 @@ from .datasets import list_datasets, get_dataset
 from .pipeline import check_run_args
 
 # %% auto #0
-__all__ = ['GRID_ROW', 'GRID_ROWS', 'FORM_CSS', 'SETUP_TABS', 'PACE_CAPTION', 'parse_limit_text', 'check_connection',
+__all__ = ['GRID_ROW', 'GRID_ROWS', 'FORM_CSS', 'SETUP_TABS', 'PACE_CAPTION', 'PLOT_DPI', 'parse_limit_text', 'check_connection',
            'dataset_catalog', 'filter_catalog', 'data_line', 'reasoning_settings', 'evaluate_args', 'form_code',
            'LiveScores', 'ModelRow', 'DatasetPicker', 'EvalForm']
 
@@ -31,15 +31,18 @@ def check_connection(url: str, api_key: str | None = None, timeout: float = 5.0)
     if not names: return [], f'{base}/models lists no models — load a model on the server first'
     return names, f"{len(names)} model{'s' * (len(names) > 1)} at {base}: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}"
 
-# %% ../nbs/13_form.ipynb #6eace6fa
+# %% ../nbs/13_form.ipynb #9117663e
 def dataset_catalog(data_dir=None, status=None) -> list[tuple]:
     "`(name, category, aliases, local)` for every registered dataset, sorted by category then name."
     from ocnb.download import data_status
+    from ocnb.analysis import dataset_category, _section
+    from ocnb.report import MEDIUM_ORDER, is_section
     status = data_status(data_dir, rows=False) if status is None else status
     local = dict(zip(status.dataset, status.missing.eq(0)))
-    rows = [(n, get_dataset(n).category, ' '.join(get_dataset(n).aliases), bool(local.get(n, False)))
+    rows = [(n, dataset_category(n), ' '.join(get_dataset(n).aliases), bool(local.get(n, False)))
             for n in list_datasets()]
-    return sorted(rows, key=lambda r: (r[1], r[0].lower()))
+    order = [_section(r) for r in MEDIUM_ORDER if is_section(r)]
+    return sorted(rows, key=lambda r: (order.index(r[1]) if r[1] in order else len(order), r[1], r[0].lower()))
 
 def filter_catalog(catalog, query: str = '', category: str | None = None) -> list[str]:
     "Names in `catalog` in `category` (None: all) whose name or an alias contains `query` (case-insensitive)."
@@ -227,7 +230,7 @@ class ModelRow:
                 'system_prompt': self.system_prompt.value, 'reasoning_effort': self.effort.value,
                 'max_completion_tokens': self.mct.value, 'extra_body': self.extra.value}
 
-# %% ../nbs/13_form.ipynb #eb8ae114
+# %% ../nbs/13_form.ipynb #b5409e9f
 GRID_ROW, GRID_ROWS = 28, 7   # the dataset grid: row height (px) and rows in view; it scrolls by whole rows
 
 class DatasetPicker:
@@ -238,7 +241,7 @@ class DatasetPicker:
         self.data_dir, self.data_url, self._fetching, self.fetch_error = data_dir, data_url, None, None
         self._status = data_status(data_dir, rows=False)
         self.catalog = dataset_catalog(data_dir, self._status)
-        cats = sorted({c for _, c, *_ in self.catalog})
+        cats = list(dict.fromkeys(c for _, c, *_ in self.catalog))   # in the summary's order
         self.search = W.Text(placeholder='name or alias', description='Search', layout=W.Layout(width='300px'))
         self.category = W.ToggleButtons(options=['All'] + cats, value='All', style={'button_width': 'auto'})
         self.boxes = {n: W.Checkbox(value=n in selected, description=n, indent=False,
@@ -539,10 +542,12 @@ def wait(self, timeout: float | None = None):
     if self._worker is not None: self._worker.wait(timeout)
     return self.result
 
-# %% ../nbs/13_form.ipynb #9c3522ac
+# %% ../nbs/13_form.ipynb #3b721089
+PLOT_DPI = 120   # the plots tab's image: drawn sharp, shown at most as wide as the form
+
 def _png(fig) -> bytes:
     import io
-    b = io.BytesIO(); fig.savefig(b, format='png', dpi=80); return b.getvalue()
+    b = io.BytesIO(); fig.savefig(b, format='png', dpi=PLOT_DPI); return b.getvalue()
 
 @patch_to(EvalForm)
 def _finish(self):
@@ -551,7 +556,8 @@ def _finish(self):
     if self.error == 'cancelled': self._say(f'cancelled after {sum(b.value for b in self._bar.values())} replies', ok=False); return
     if self.error is not None: self._say(f'{type(self.error).__name__}: {self.error}', ok=False); return
     r = self.result
-    tabs = [('Summary', _table(r._repr_html_())), ('Plots', W.Image(value=_png(r.plot()), format='png')),
+    plots = W.Image(value=_png(r.plot()), format='png', layout=W.Layout(max_width='100%', height='auto'))
+    tabs = [('Summary', _table(r._repr_html_())), ('Plots', plots),
             ('Samples', r.browse().widget), ('Progress', self.progress)]
     self.results.children = [w for _, w in tabs]
     for i, (t, _) in enumerate(tabs): self.results.set_title(i, t)
