@@ -10,9 +10,9 @@ from .datasets import list_datasets, get_dataset
 from .pipeline import check_run_args
 
 # %% auto #0
-__all__ = ['GRID_ROW', 'GRID_ROWS', 'FORM_CSS', 'SETUP_TABS', 'PACE_CAPTION', 'PLOT_DPI', 'parse_limit_text', 'check_connection',
-           'dataset_catalog', 'filter_catalog', 'data_line', 'reasoning_settings', 'evaluate_args', 'form_code',
-           'LiveScores', 'ModelRow', 'DatasetPicker', 'EvalForm']
+__all__ = ['GRID_ROW', 'GRID_ROWS', 'FORM_CSS', 'SETUP_TABS', 'PACE_CAPTION', 'PLOT_WIDTH_IN', 'PLOT_DPI', 'parse_limit_text',
+           'check_connection', 'dataset_catalog', 'filter_catalog', 'data_line', 'reasoning_settings', 'evaluate_args',
+           'form_code', 'LiveScores', 'ModelRow', 'DatasetPicker', 'EvalForm']
 
 # %% ../nbs/13_form.ipynb #23b062d8
 def parse_limit_text(text: str):
@@ -542,12 +542,21 @@ def wait(self, timeout: float | None = None):
     if self._worker is not None: self._worker.wait(timeout)
     return self.result
 
-# %% ../nbs/13_form.ipynb #3b721089
-PLOT_DPI = 120   # the plots tab's image: drawn sharp, shown at most as wide as the form
+# %% ../nbs/13_form.ipynb #b0f85278
+PLOT_WIDTH_IN, PLOT_DPI = 8.5, 192   # the plots tab's figure: its width (in), and pixels per inch of its PNG
 
 def _png(fig) -> bytes:
+    "`fig` as PNG bytes, `PLOT_WIDTH_IN` wide (its height scaled alike), at `PLOT_DPI`."
     import io
+    w, h = fig.get_size_inches()
+    fig.set_size_inches(PLOT_WIDTH_IN, h * PLOT_WIDTH_IN / w)
     b = io.BytesIO(); fig.savefig(b, format='png', dpi=PLOT_DPI); return b.getvalue()
+
+def _plot_image(fig):
+    "The plots tab: the PNG shown at 96 CSS pixels per inch (text at its point size), narrower if the form is."
+    import ipywidgets as W
+    return W.Image(value=_png(fig), format='png',
+                   layout=W.Layout(width=f'{round(PLOT_WIDTH_IN * 96)}px', max_width='100%', height='auto'))
 
 @patch_to(EvalForm)
 def _finish(self):
@@ -556,8 +565,7 @@ def _finish(self):
     if self.error == 'cancelled': self._say(f'cancelled after {sum(b.value for b in self._bar.values())} replies', ok=False); return
     if self.error is not None: self._say(f'{type(self.error).__name__}: {self.error}', ok=False); return
     r = self.result
-    plots = W.Image(value=_png(r.plot()), format='png', layout=W.Layout(max_width='100%', height='auto'))
-    tabs = [('Summary', _table(r._repr_html_())), ('Plots', plots),
+    tabs = [('Summary', _table(r._repr_html_())), ('Plots', _plot_image(r.plot())),
             ('Samples', r.browse().widget), ('Progress', self.progress)]
     self.results.children = [w for _, w in tabs]
     for i, (t, _) in enumerate(tabs): self.results.set_title(i, t)
