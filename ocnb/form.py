@@ -230,7 +230,7 @@ class ModelRow:
                 'system_prompt': self.system_prompt.value, 'reasoning_effort': self.effort.value,
                 'max_completion_tokens': self.mct.value, 'extra_body': self.extra.value}
 
-# %% ../nbs/13_form.ipynb #b5409e9f
+# %% ../nbs/13_form.ipynb #353ff833
 GRID_ROW, GRID_ROWS = 28, 7   # the dataset grid: row height (px) and rows in view; it scrolls by whole rows
 
 class DatasetPicker:
@@ -247,7 +247,7 @@ class DatasetPicker:
         self.boxes = {n: W.Checkbox(value=n in selected, description=n, indent=False,
                                     layout=W.Layout(width='auto', height=f'{GRID_ROW}px', margin='0'))
                       for n, *_ in self.catalog}
-        self.count, self.data, self.fetch_msg = W.HTML(), W.HTML(), W.HTML()
+        self.count, self.data, self.fetch_msg = W.HTML(), W.HTML().add_class('ocnb-note'), W.HTML()
         self.download_btn = W.Button(description='Download data', icon='download', button_style='warning',
                                      tooltip='ocnb.download_data for the ticked datasets without data')
         self.download_btn.on_click(lambda _: self.download(wait=False))
@@ -352,9 +352,9 @@ def _fetched(self, names, error, say):
     tail = f"; still without data: {', '.join(still)}" if still else ''
     say(f"downloaded and unpacked: {', '.join(got) or 'nothing'}{tail}", '#c33' if still else '#2a7')
 
-# %% ../nbs/13_form.ipynb #359a29e8
+# %% ../nbs/13_form.ipynb #a4c71e6d
 FORM_CSS = f"""<style>
-.ocnb-table{{line-height:1.4}}
+.ocnb-table .widget-html-content,.ocnb-note .widget-html-content{{line-height:1.4}}
 .ocnb-table p{{margin:4px 0}}
 .ocnb-table table{{border-collapse:collapse;border:none;font-size:12px;margin:2px 0 8px}}
 .ocnb-table th,.ocnb-table td{{padding:3px 10px;border:none;border-bottom:1px solid #e0e0e0;text-align:right;
@@ -395,7 +395,7 @@ class EvalForm:
         self.max_tokens = W.BoundedIntText(value=0, min=0, max=1_000_000, description='Max tokens',
                                            tooltip="0: each dataset's default", style=st,
                                            layout=W.Layout(width='170px'))
-        self.code_view = W.HTML()
+        self.code_view = W.HTML().add_class('ocnb-note')
         settings = W.HBox([self.limit, self.concurrency, self.temperature, self.max_tokens],
                           layout=W.Layout(flex_flow='row wrap'))
         self.setup = W.Tab([W.VBox([self.models_box, self.add_btn]), self.datasets.widget, settings, self.code_view])
