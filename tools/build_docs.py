@@ -105,7 +105,7 @@ def sidebar_groups(pages) -> list:
     groups = [('Home', home), ('Tutorials', tuts), ('API', api)]
     return [(g, [(p, t) for p, t, _ in items]) for g, items in groups if items]
 
-SIDEBAR_CSS = """<style>
+PAGE_CSS = """<style>
 nav.ocnb-sidebar{position:fixed;top:0;left:0;bottom:0;width:230px;overflow-y:auto;padding:12px 10px;
  box-sizing:border-box;border-right:1px solid #ddd;background:#fafafa;font-family:sans-serif;font-size:13px;
  line-height:1.5;z-index:10}
@@ -113,6 +113,8 @@ nav.ocnb-sidebar h2{font-size:12px;text-transform:uppercase;letter-spacing:.05em
 nav.ocnb-sidebar a{display:block;color:#1a5fb4;text-decoration:none;padding:1px 4px;border-radius:3px}
 nav.ocnb-sidebar a[aria-current=page]{background:#e3ecf7;font-weight:bold}
 body[data-ocnb-page]{padding-left:250px!important}
+.jupyter-widgets{font-family:system-ui,'Helvetica Neue',Arial,'Noto Sans','Noto Sans CJK SC',sans-serif}
+.jupyter-widgets pre,.jupyter-widgets code{font-family:ui-monospace,'DejaVu Sans Mono',monospace}
 </style>"""
 
 def nav(pages, here: Path) -> str:
@@ -123,7 +125,7 @@ def nav(pages, here: Path) -> str:
         links = ''.join(f"<a href='{up}{p.as_posix()}'{' aria-current=page' if p == here else ''}>{html.escape(t)}</a>"
                         for p, t in items)
         out.append(f"<section data-group='{html.escape(group)}'><h2>{html.escape(group)}</h2>{links}</section>")
-    return f"{SIDEBAR_CSS}<nav class='ocnb-sidebar'>{''.join(out)}</nav>"
+    return f"{PAGE_CSS}<nav class='ocnb-sidebar'>{''.join(out)}</nav>"
 
 def frontmatter(nb) -> dict:
     "The YAML front matter `proc_nbs` makes of a notebook's title cell (title, description), as a dict."
