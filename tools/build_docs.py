@@ -85,7 +85,8 @@ def page_name(rel: Path) -> Path:
     "`05_metrics.ipynb` -> `metrics.html` (the number orders the sidebar; nbdev drops it from URLs)."
     return rel.with_name(re.sub(r'^\d+[a-z]?_', '', rel.stem) + '.html')
 
-TUTORIALS = ('quickstart', 'form', 'compare', 'own_dataset', 'offline_data', 'local_model', 'reasoning_models')   # a newcomer's order
+# the tutorials in a newcomer's order; others follow by name
+TUTORIALS = ('quickstart', 'form', 'compare', 'own_dataset', 'offline_data', 'local_model', 'reasoning_models')
 
 def plain(title: str) -> str:
     "A title as plain text: no markdown code marks or emphasis."
