@@ -463,7 +463,7 @@ class EvalForm:
         self.code_view.value = f"<pre style='background:#f6f6f6;padding:6px;margin:0'>{html.escape(src)}</pre>"
         self.setup.selected_index = SETUP_TABS.index('Python code')
 
-# %% ../nbs/13_form.ipynb #9b6b3086
+# %% ../nbs/13_form.ipynb #b1d32481
 @patch_to(EvalForm)
 def _start(self):
     from ocnb.pipeline import selected_counts
@@ -507,6 +507,7 @@ def run(self, wait: bool = True):
         self.error = e; self._say(f'{type(e).__name__}: {e}', ok=False); return None
     self._bars(totals, len(models)); self.results.children = []; self.table.value = ''
     self.out.children = [self.progress]
+    self.setup.selected_index = None   # fold the settings (a click on a tab opens them): the run shows right under Run
     self.run_btn.disabled, self.cancel_btn.disabled = True, False
     self._say(f"running {sum(totals.values()) * len(models)} requests…")
     self._worker = Worker(self._evaluate(models, datasets, kw), name='ocnb-form', on_done=self._done).start()

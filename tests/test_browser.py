@@ -112,6 +112,7 @@ def test_form_in_jupyterlab(browser, lab):
     form.locator('.lm-TabBar-tab:has-text("Settings")').first.click()
     form.locator('.widget-text:has(label:has-text("Limit")) input').fill('8')
     form.locator('.widget-text:has(label:has-text("Limit")) input').press('Enter')
+    form.locator('.lm-TabBar-tab:has-text("Models")').first.click()   # back on the tallest tab, as after testing
     form.locator('.widget-button:has-text("Run")').first.click()
     form.locator('.lm-TabBar-tab:has-text("Summary")').wait_for(timeout=120_000)
     summary = form.locator('.ocnb-table table:has-text("ARC-c")').first
