@@ -10,7 +10,7 @@ import math
 __all__ = ['CJK_FONTS', 'dataset_category', 'dataset_scores', 'category_scores', 'mcnemar_exact', 'paired_bootstrap', 'compare',
            'cjk_font', 'plot_scores', 'latencies', 'plot_latency', 'plot_tokens', 'plot_compare', 'plot_result']
 
-# %% ../nbs/11_analysis.ipynb #68a16ae6
+# %% ../nbs/11_analysis.ipynb #e4b4bbbc
 def _section(row: str) -> str: return row.strip('- ')
 
 def dataset_category(name: str) -> str:
@@ -32,7 +32,8 @@ def dataset_category(name: str) -> str:
 def dataset_scores(scores) -> 'pd.DataFrame':
     "One row per model × dataset: naive mean over subsets, a combined 95% CI, n, and the dataset's category."
     import numpy as np
-    s = scores.assign(half=(scores.ci_high - scores.ci_low) / 2)
+    head = scores.drop_duplicates(['model', 'dataset', 'subset'], keep='first')   # each subset's headline metric
+    s = head.assign(half=(head.ci_high - head.ci_low) / 2)
     g = s.groupby(['model', 'dataset'], sort=False)
     out = g.agg(metric=('metric', 'first'), score=('score', 'mean'), n=('n', 'sum'), n_errors=('n_errors', 'sum'),
                 k=('subset', 'size'), lo=('ci_low', 'first'), hi=('ci_high', 'first'),
