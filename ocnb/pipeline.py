@@ -408,8 +408,9 @@ def evaluate(models, datasets, *, limit=None, work_dir=None, data_dir=None, conc
     return run_sync(aevaluate(models, datasets, limit=limit, work_dir=work_dir, data_dir=data_dir, concurrency=concurrency,
                               reuse=reuse, progress=progress, on_reply=on_reply, n=n, k=k, mode=mode, **generation))
 
-# %% ../nbs/08_pipeline.ipynb #661e0ebd
+# %% ../nbs/08_pipeline.ipynb #b17c7fa7
 _REFUSED = {400, 404, 405, 422, 501}   # a server that cannot take an echo/logprobs completions request says so thus
+_REFUSAL = re.compile(r'logprob|logits_all|\becho\b', re.I)   # ... or names what it cannot do, whatever the status
 
 def check_abbrs(dss: list):
     "A `ConfigError` if two datasets would write the same subset abbr (a gen entry and its ppl form)."
@@ -444,7 +445,7 @@ async def probe_ppl(client: Client, m: ModelConfig, part: Part, first_request: t
     r = (await client.generate(part.bodies[:1], encoded=part.encoded[:1]))[0]
     where = f"model {m.abbr!r} at {m.base_urls[0]}"
     if r.error is not None:
-        if r.http_status in _REFUSED:
+        if r.http_status in _REFUSED or _REFUSAL.search(r.error):
             raise NoPromptLogprobs(f"{where} refused a ppl request ({r.error}); {NO_LOGPROBS_HINT}")
         return r   # a transient failure: that row says so, and the other rows are checked as they come
     try: prompt_nll(r.logprobs, first_request[1], first_request[2], r.completion_tokens)
