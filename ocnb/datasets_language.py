@@ -125,14 +125,15 @@ register(Dataset(
     ppl={l: '语句一：“{sentence1}”\n语句二：“{sentence2}”\n请判断语句一和语句二说的是否是一个意思？\n' + t
          for l, t in (('0', '两句话说的毫不相关。'), ('1', '两句话说是的一个意思。'))}, notes='dev split only'))
 
-# %% ../nbs/06d_language.ipynb #465c2330
+# %% ../nbs/06d_language.ipynb #9dc3019d
 def prepare_chid_ppl(r: dict) -> dict:
     "FewCLUE chid record -> content0-content6 (the blank filled by each candidate, as `CHIDDataset`), answer '0'-'6'."
     return {**{f'content{i}': r['content'].replace('#idiom#', c) for i, c in enumerate(r['candidates'])},
             'answer': str(r['answer'])}
 
 register(Dataset(
-    name='chid_ppl', abbr='chid-dev', category='Language', file='FewCLUE/chid/dev_few_all.json', prepare=prepare_chid_ppl,
+    name='chid_ppl', abbr='chid-dev', category='Language', file='FewCLUE/chid/dev_few_all.json',
+    prepare=prepare_chid_ppl,
     gold='answer', human='', extractor=str, metric=accuracy, version='90451d', mode='ppl', ppl_for=('chid',),
     ppl={str(i): '以下句子是否通顺？\n{content' + str(i) + '}\n这个句子是通顺的。' for i in range(7)}, notes='dev split only'))
 
@@ -353,18 +354,19 @@ register(Dataset(
     prepare=prepare_multirc_ppl, gold='label', human='', extractor=str, metric=accuracy, version='ced824', mode='ppl',
     ppl_for=('MultiRC',), ppl={'0': _MRC_PPL + 'No, it is false.', '1': _MRC_PPL + 'Yes, it is true.'}))
 
-# %% ../nbs/06d_language.ipynb #cfce81c7
-_RACE_PPL = ('Read the article, and answer the question by replying A, B, C or D.\n\nArticle:\n{article}\n\nQ: {question}'
-             '\n\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nA: ')
+# %% ../nbs/06d_language.ipynb #a85d38e5
+_RACE_PPL = ('Read the article, and answer the question by replying A, B, C or D.\n\nArticle:\n{article}\n\n'
+             'Q: {question}\n\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nA: ')
 register(Dataset(
     name='race_ppl', abbr='race-{subset}', category='Understanding', file='race/test/{subset}.jsonl',
     prepare=prepare_race, gold='answer', subsets=('middle', 'high'), human='', extractor=str, metric=accuracy,
     version='0c332f', mode='ppl', ppl_for=('race',), ppl={k: _RACE_PPL + k for k in 'ABCD'}))
 
-# %% ../nbs/06d_language.ipynb #87e007e1
+# %% ../nbs/06d_language.ipynb #d9f99429
 _OBQA_PPL = 'Question: {question_stem}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nAnswer:\n'
 OBQA_PPL_SUBSETS = {'openbookqa': ('openbookqa/Main/test.jsonl', '', '65e9df'),
-                    'openbookqa_fact': ('openbookqa/Additional/test_complete.jsonl', 'Given the fact: {fact1}\n', 'da3815')}
+                    'openbookqa_fact': ('openbookqa/Additional/test_complete.jsonl', 'Given the fact: {fact1}\n',
+                                        'da3815')}
 
 register(Dataset(
     name='obqa_ppl', abbr='{subset}', category='Understanding', file='openbookqa/Main/test.jsonl', prepare=prepare_obqa,

@@ -168,12 +168,13 @@ for _name, _file, _pair, _v in (('AX_b', 'SuperGLUE/AX-b/AX-b.jsonl', ('sentence
         name=f'{_name}_ppl', abbr=_name, category='Reasoning', file=_file, gold='label', human='', extractor=str,
         metric=accuracy, version=_v, mode='ppl', ppl_for=(_name,), ppl=entailment_ppl(*_pair)))
 
-# %% ../nbs/06c_reasoning.ipynb #15462776
+# %% ../nbs/06c_reasoning.ipynb #c1638513
 _CB_PPL = '{premise}\n{hypothesis}\nWhat is the relation between the two sentences?\n'
 register(Dataset(
-    name='CB_ppl', abbr='CB', category='Reasoning', file='SuperGLUE/CB/val.jsonl', gold='label', human='', extractor=str,
-    metric=accuracy, version='0143fe', mode='ppl', ppl_for=('CB',),
-    ppl={'contradiction': _CB_PPL + 'Contradiction', 'entailment': _CB_PPL + 'Entailment', 'neutral': _CB_PPL + 'Neutral'}))
+    name='CB_ppl', abbr='CB', category='Reasoning', file='SuperGLUE/CB/val.jsonl', gold='label', human='',
+    extractor=str, metric=accuracy, version='0143fe', mode='ppl', ppl_for=('CB',),
+    ppl={'contradiction': _CB_PPL + 'Contradiction', 'entailment': _CB_PPL + 'Entailment',
+         'neutral': _CB_PPL + 'Neutral'}))
 
 _COPA_PPL = '{premise}\nQuestion: What may be the {question}?\nAnswer:\n'
 register(Dataset(
@@ -256,7 +257,7 @@ register(Dataset(
     prepare=prepare_hellaswag_ppl, gold='label', human='', extractor=str, metric=accuracy, version='47bff9', mode='ppl',
     ppl_for=('hellaswag',), ppl={str(i): '{ctx}\n{' + k + '}' for i, k in enumerate('ABCD')}))
 
-# %% ../nbs/06c_reasoning.ipynb #a1e82b90
+# %% ../nbs/06c_reasoning.ipynb #cf00ce44
 def prepare_piqa_ppl(r: dict) -> dict:
     "piqa record with its label line -> goal, sol1, sol2, label as `int(label)` ('0', '1')."
     return {'goal': r['goal'], 'sol1': r['sol1'], 'sol2': r['sol2'], 'label': str(int(r['label']))}
@@ -265,12 +266,14 @@ register(Dataset(
     name='piqa_ppl', abbr='piqa', category='Reasoning', file=('piqa/dev.jsonl', 'piqa/dev-labels.lst'),
     loader=with_labels, prepare=prepare_piqa_ppl, gold='label', human='', extractor=str, metric=accuracy,
     version='1cf9f0', mode='ppl', ppl_for=('piqa',),
-    ppl={'0': 'The following makes sense: \nQ: {goal}\nA: {sol1}\n', '1': 'The following makes sense: \nQ: {goal}\nA: {sol2}\n'}))
+    ppl={'0': 'The following makes sense: \nQ: {goal}\nA: {sol1}\n',
+         '1': 'The following makes sense: \nQ: {goal}\nA: {sol2}\n'}))
 
-# %% ../nbs/06c_reasoning.ipynb #d0273f8a
+# %% ../nbs/06c_reasoning.ipynb #0cad8090
 _SIQA_PPL = '{context}\nQuestion: {question}\nAnswer:\n'
 register(Dataset(
-    name='siqa_ppl', abbr='siqa', category='Reasoning', file=('siqa/dev.jsonl', 'siqa/dev-labels.lst'), loader=with_labels,
+    name='siqa_ppl', abbr='siqa', category='Reasoning', file=('siqa/dev.jsonl', 'siqa/dev-labels.lst'),
+    loader=with_labels,
     prepare=lambda r: {**r, 'label': str(int(r['label']))}, gold='label', human='', extractor=str, metric=accuracy,
     version='ced5f6', mode='ppl', ppl_for=('siqa',),
     ppl={'1': _SIQA_PPL + '{answerA}', '2': _SIQA_PPL + '{answerB}', '3': _SIQA_PPL + '{answerC}'}))
