@@ -16,7 +16,7 @@ class _CallableModule(_types.ModuleType):
 
 _extract_module.__class__ = _CallableModule
 
-_lazy = {'evaluate': 'pipeline', 'aevaluate': 'pipeline', 'EvalResult': 'pipeline', 'rescore': 'pipeline',
+_lazy = {'evaluate': 'pipeline', 'aevaluate': 'pipeline', 'EvalResult': 'result', 'rescore': 'pipeline',
          'run_task': 'task', 'Summarizer': 'task', 'EvalForm': 'form', 'datasets_info': 'datasets',
          'TestServer': 'testing', 'Client': 'client', 'compare': 'analysis', 'SampleBrowser': 'browser',
          'filter_samples': 'browser', 'disagreements': 'browser', 'demo_server': 'demo',

@@ -81,7 +81,7 @@ def main(argv=None) -> int:
             from ocnb.datasets import list_datasets
             print('\n'.join(list_datasets()))
         elif args.cmd == 'report':
-            from ocnb.pipeline import latest_run
+            from ocnb.result import latest_run
             run = latest_run(args.work_dir)
             print((run/'summary'/f'summary_{run.name}.txt').read_text(), end='')
         else:
@@ -104,7 +104,7 @@ def main(argv=None) -> int:
 # %% ../nbs/09a_cli.ipynb #cceeef6d
 def failure_lines(samples, models=()) -> tuple[list[str], bool]:
     "Lines about failed requests (the pipeline's `failed_requests`), one per model × dataset, and whether a score is missing."
-    from ocnb.pipeline import failed_requests, failure_line
+    from ocnb.result import failed_requests, failure_line
     fs = failed_requests(samples)
     lines = [f"ocnb: {'error' if f['no_score'] else 'warning'}: {failure_line(f, len(models) > 1)}" for f in fs]
     return lines, any(f['no_score'] for f in fs)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .datasets import Dataset, register, table, keep, jsonl
 from .extract import gsm8k_answer, last_boxed, math_answer, humaneval_code, mbpp_code
 from .metrics import gsm8k_accuracy, math_accuracy
-from .sandbox import humaneval_pass1, mbpp_score
+from .programs import humaneval_pass1, mbpp_score
 
 # %% auto #0
 __all__ = ['GSM8K_SHOTS', 'MBPP_SHOTS', 'gsm8k_reference', 'prepare_math', 'prepare_humaneval', 'prepare_mbpp']

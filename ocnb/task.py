@@ -6,7 +6,8 @@
 from __future__ import annotations
 import csv
 from .config import load_task_config, check_eval_config
-from .pipeline import evaluate, EvalResult, latest_run
+from .pipeline import evaluate
+from .result import EvalResult, latest_run
 
 # %% auto #0
 __all__ = ['run_task', 'read_report', 'Summarizer']
