@@ -21,7 +21,7 @@ def _aiohttp():
     import aiohttp
     return aiohttp
 
-# %% ../nbs/02_client.ipynb #672eedc6
+# %% ../nbs/02_client.ipynb #e1393ea7
 @dataclass
 class Reply:
     "One request's outcome. A failed request has `error` set (one line) and empty `text`; it is never raised."
@@ -36,6 +36,7 @@ class Reply:
     cached: bool = False
     reasoning: Optional[str] = None        # the message's separate thinking (`reasoning_content` or `reasoning`)
     reasoning_tokens: Optional[int] = None  # usage.completion_tokens_details.reasoning_tokens, when the server says
+    logprobs: Optional[dict] = None  # an `echo` request's `token_logprobs` and `text_offset` (ppl mode; see below)
 
     @property
     def ok(self) -> bool: return self.error is None
@@ -85,7 +86,7 @@ def request_key(kind: str, body) -> str:
     h.update(body if isinstance(body, bytes) else encode_body(body))
     return h.hexdigest()
 
-# %% ../nbs/02_client.ipynb #74af9581
+# %% ../nbs/02_client.ipynb #2e757034
 _STORED = ('text', 'finish_reason', 'prompt_tokens', 'completion_tokens', 'reasoning', 'reasoning_tokens')
 
 class ReplyCache:
@@ -109,10 +110,11 @@ class ReplyCache:
         d = self.entries.get(key)
         if d is None: return None
         return Reply(d.get('text', ''), d.get('finish_reason'), d.get('prompt_tokens'), d.get('completion_tokens'),
-                     0.0, 0, 200, None, True, d.get('reasoning'), d.get('reasoning_tokens'))
+                     0.0, 0, 200, None, True, d.get('reasoning'), d.get('reasoning_tokens'), d.get('logprobs'))
 
     def put(self, key: str, r: Reply):
         d = {'k': key, **{f: getattr(r, f) for f in _STORED}}
+        if r.logprobs is not None: d['logprobs'] = r.logprobs   # echo replies only: gen lines stay as they were
         if self._f is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._f = open(self.path, 'a', encoding='utf-8')
@@ -303,7 +305,7 @@ class Client:
         if self._timeout_obj is None: self._timeout_obj = _aiohttp().ClientTimeout(total=self.timeout)
         return self._timeout_obj
 
-# %% ../nbs/02_client.ipynb #1d633827
+# %% ../nbs/02_client.ipynb #e129a4fe
 def _error_message(raw: bytes) -> str:
     "The `error.message` of an OpenAI error body, shortened to one line."
     try: m = json.loads(raw)['error']['message']
@@ -321,7 +323,7 @@ def _retry_after(headers) -> Optional[float]:
     except ValueError: return 1.0
 
 def _parse_answer(raw: bytes, kind: str):
-    "('ok', 200, (text, finish_reason, prompt_tokens, completion_tokens, reasoning, reasoning_tokens)) or ('fail', 200, reason)."
+    "('ok', 200, (text, finish_reason, prompt_tokens, completion_tokens, reasoning, reasoning_tokens, logprobs)) or ('fail', 200, reason)."
     try: d = json.loads(raw)
     except ValueError: return ('fail', 200, 'malformed JSON in a 200 response' if raw.strip() else 'empty body in a 200 response')
     try:
@@ -330,6 +332,7 @@ def _parse_answer(raw: bytes, kind: str):
             msg = ch['message']
             text, think = msg.get('content'), msg.get('reasoning_content') or msg.get('reasoning')
         else: msg, text, think = None, ch['text'], None
+        lp = ch.get('logprobs') if msg is None else None   # completions: an echo request's prompt log-probabilities
     except (KeyError, IndexError, TypeError, AttributeError): return ('fail', 200, 'no choices in a 200 response')
     fr = ch.get('finish_reason')
     if text is None and not think and fr != 'content_filter' and not (msg and msg.get('tool_calls')):
@@ -337,7 +340,9 @@ def _parse_answer(raw: bytes, kind: str):
     u = d.get('usage') or {}
     det = u.get('completion_tokens_details')
     return ('ok', 200, (text or '', fr, u.get('prompt_tokens'), u.get('completion_tokens'), think or None,
-                        det.get('reasoning_tokens') if isinstance(det, dict) else None))
+                        det.get('reasoning_tokens') if isinstance(det, dict) else None,
+                        {'token_logprobs': lp.get('token_logprobs'), 'text_offset': lp.get('text_offset')}
+                        if isinstance(lp, dict) else None))
 
 # %% ../nbs/02_client.ipynb #313d0f2f
 _RETRY_STATUS = {408, 409, 425}
@@ -363,7 +368,7 @@ async def _attempt(self, session, url: str, data: bytes, kind: str):
     if status >= 500 or status in _RETRY_STATUS: return ('fail', status, reason, None)
     return ('fatal', status, reason, None)
 
-# %% ../nbs/02_client.ipynb #9cffc119
+# %% ../nbs/02_client.ipynb #0c42b7ec
 @patch_to(Client)
 def _backoff(self, attempt: int) -> float:
     "Exponential back-off with jitter: uniform in [d/2, d], d = backoff·2^(attempt-1) capped at max_backoff."
@@ -390,7 +395,8 @@ async def _send(self, live, kind: str, body: dict, data: Optional[bytes] = None)
         now = loop.time()
         if verdict == 'ok':
             ep.succeeded(now - t0, now); pool.release(ep)
-            return Reply(out[0], out[1], out[2], out[3], now - t_start, n, 200, None, False, out[4], out[5])
+            return Reply(out[0], out[1], out[2], out[3], now - t_start, n, 200, None, False, out[4], out[5],
+                         out[6] if out[6] is not None and body.get('echo') else None)
         if verdict == 'throttle':
             ep.throttled_by(now, ra, self.max_retry_after)
             if ra is not None and ra > self.max_retry_after and not ep.told: _tell_wait(self, ep, status, ra)

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['DEFAULT_ANSWER', 'FAULT_KINDS', 'prompt_of', 'body_key', 'fixed_responder', 'reasoning_reply', 'echo_responder',
-           'completion_json', 'error_json', 'Faults', 'TestServer', 'run_in_thread', 'server_from_args', 'main']
+           'completion_json', 'error_json', 'test_tokens', 'logprob_reply', 'logprob_responder', 'Faults', 'TestServer',
+           'run_in_thread', 'server_from_args', 'main']
 
 # %% ../nbs/01_testing.ipynb #4b0598d7
 import argparse, asyncio, hashlib, itertools, json, socket, struct, sys, threading, time
@@ -89,6 +90,47 @@ def completion_json(kind: str, text, model: str, finish_reason='stop', usage=Non
 def error_json(message: str, type='invalid_request_error', code=None, param=None) -> dict:
     "The OpenAI error shape: `{'error': {'message', 'type', 'param', 'code'}}`."
     return {'error': dict(message=message, type=type, param=param, code=code)}
+
+# %% ../nbs/01_testing.ipynb #5ec58e1a
+import re
+_TOKEN = re.compile(r'\s*\S+|\s+')
+
+def test_tokens(text: str) -> list[tuple[str, int]]:
+    "The test server's tokens of `text` with their character offsets: non-space runs, each with the spaces before it."
+    return [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
+
+def logprob_reply(text: str = ' A', values=None, echo: bool = True, logprobs: bool = True) -> dict:
+    """A completions reply with scripted prompt log-probabilities, for a responder to return: `values` a number for
+    every prompt token, a list with one per prompt token (`test_tokens` of the prompt), or None (drawn from the
+    prompt); `echo=False`: the server ignores `echo`; `logprobs=False`: it sends `logprobs: null`."""
+    return {'text': text, 'finish_reason': 'length', 'logprobs': values, 'echo': echo, 'with_logprobs': logprobs}
+
+def logprob_responder(values, text: str = ' A', **kw):
+    "A responder whose completions give prompt `p` the log-probabilities `values(p)` (see `logprob_reply`)."
+    return lambda body: logprob_reply(text, values(prompt_of(body)), **kw)
+
+def _prompt_values(spec, prompt: str, n: int) -> list:
+    v = spec.get('logprobs') if isinstance(spec, dict) else None
+    if v is None: return [-round(0.1 + 4 * _unit(prompt, i), 4) for i in range(n)]
+    if isinstance(v, (int, float)): return [float(v)] * n
+    if len(v) != n: raise ValueError(f'{len(v)} scripted log-probabilities for a prompt of {n} test tokens')
+    return [float(x) for x in v]
+
+def _echo(body: dict, spec, text) -> dict | None:
+    "The `text` and `logprobs` of a completions choice, as a server that honours `echo`/`logprobs` (or not) sends them."
+    want_echo = bool(body.get('echo')) and (spec.get('echo', True) if isinstance(spec, dict) else True)
+    if not want_echo and body.get('logprobs') is None: return None
+    prompt, text = prompt_of(body), text or ''
+    out = {'text': prompt + text if want_echo else text}
+    if body.get('logprobs') is None: return out
+    if isinstance(spec, dict) and not spec.get('with_logprobs', True): return {**out, 'logprobs': None}
+    ptoks, gtoks = test_tokens(prompt) if want_echo else [], test_tokens(text)
+    vals = _prompt_values(spec, prompt, len(ptoks)) + [-0.5] * len(gtoks)
+    if want_echo and vals: vals[0] = None
+    toks = [t for t, _ in ptoks] + [t for t, _ in gtoks]
+    offs = [o for _, o in ptoks] + [len(prompt) + o for _, o in gtoks]
+    top = [None if v is None else {t: v} for t, v in zip(toks, vals)]
+    return {**out, 'logprobs': dict(tokens=toks, token_logprobs=vals, top_logprobs=top, text_offset=offs)}
 
 # %% ../nbs/01_testing.ipynb #bfce8ddf
 FAULT_KINDS = ('429', '500', '503', 'reset', 'malformed', 'empty', 'slow')
@@ -205,7 +247,7 @@ async def _fault_response(self, kind: str, request, endpoint: str, model: str, d
     await asyncio.sleep(f.slow)  # 'slow': longer than any sensible client timeout, then a normal answer
     return None
 
-# %% ../nbs/01_testing.ipynb #b8baece9
+# %% ../nbs/01_testing.ipynb #70c565a4
 @patch_to(TestServer)
 async def _complete(self, request):
     "POST /v1/chat/completions and /v1/completions."
@@ -237,11 +279,15 @@ async def _answer(self: TestServer, request, endpoint):
         c.faults[fault] += 1
         resp = await self._fault_response(fault, request, endpoint, model, _unit(self.faults.seed, key, c.attempts[key], 'e'))
         if fault != 'slow': return fault, resp
-    try: text, finish, think = _reply_parts(self.responder(body))
+    try:
+        raw = self.responder(body)
+        text, finish, think = _reply_parts(raw)
+        if endpoint == 'completions': echoed = _echo(body, raw, text)   # echo, logprobs: see "Prompt log-probabilities"
     except Exception as e: return 'responder error', _json_response(error_json(f'responder failed: {e!r}', 'server_error'), 500)
     if endpoint != 'chat': think = None   # the completions API has no message, so no thinking field
     out = completion_json(endpoint, text, model, finish, _usage(prompt_of(body), text, think['text'] if think else ''),
                           f'cmpl-{next(self._ids)}', think)
+    if endpoint == 'completions' and echoed: out['choices'][0].update(echoed)
     c.ok += 1; c.answered[key] += 1
     return 200, _json_response(out)
 
