@@ -20,7 +20,7 @@ _lazy = {'evaluate': 'pipeline', 'aevaluate': 'pipeline', 'EvalResult': 'result'
          'run_task': 'task', 'Summarizer': 'task', 'EvalForm': 'form', 'datasets_info': 'datasets',
          'TestServer': 'testing', 'Client': 'client', 'compare': 'analysis', 'SampleBrowser': 'browser',
          'filter_samples': 'browser', 'disagreements': 'browser', 'demo_server': 'demo',
-         'download_data': 'download', 'data_status': 'download'}
+         'download_data': 'download', 'data_status': 'download', 'from_hf': 'hf'}
 
 def __getattr__(name):
     if name not in _lazy: raise AttributeError(f"module 'ocnb' has no attribute {name!r}")

@@ -24,28 +24,32 @@ def data_file(rel: str, data_dir=None) -> Path:
     if not p.exists(): raise DataMissing(f"missing data file {p} (data dir: {root}); {DATA_HINT}")
     return p
 
-# %% ../nbs/03_data.ipynb #3b245246
+# %% ../nbs/03_data.ipynb #43242df9
 class DataError(ConfigError):
     "A data file that is not what its format says (cut short, a row with too few cells): names the file and line."
 
 def data_error(path, line, what: str, where='line') -> DataError:
-    "A one-line `DataError`: `<path> line <n>: <what>; is the file cut short? download it again` (`where`: 'record' for the n-th record)."
+    ("A one-line `DataError`: `<path> line <n>: <what>; is the file cut short? download it again` "
+     "(`where`: 'record' for the n-th record).")
     return DataError(f"{path} {where} {line}: {what}; is the file cut short? download it again ({DATA_HINT})")
 
 def read_text(path) -> str:
-    "A UTF-8 file's text with universal newlines (`\\r\\n` and `\\r` read as `\\n`, as Python's text mode and OpenCompass's loaders do)."
+    ("A UTF-8 file's text with universal newlines (`\\r\\n` and `\\r` read as `\\n`, "
+     "as Python's text mode and OpenCompass's loaders do).")
     raw = Path(path).read_bytes()
     try: text = raw.decode('utf-8')
     except UnicodeDecodeError as e:
         raise data_error(path, raw.count(b'\n', 0, e.start) + 1, f'not UTF-8 at byte {e.start}') from None
     return text.replace('\r\n', '\n').replace('\r', '\n') if '\r' in text else text
 
-# %% ../nbs/03_data.ipynb #4bc69935
+# %% ../nbs/03_data.ipynb #f1ad548a
 _FIELD = r'(?:"[^"]*(?:""[^"]*)*"|[^",\r\n]*)'   # a quoted field (a doubled quote inside is one quote) or a plain one
 _RECORD = re.compile(rf'{_FIELD}(?:,{_FIELD})*(?:\r?\n|\Z)')
 
-def record_bounds(text: str) -> tuple[list, list] | None:
-    "(starts, ends) of the non-empty records of CSV `text`, line ends left out; None if a quote is not at a field's edge."
+_BODY = re.compile(rf'{_FIELD}(?:,{_FIELD})*')   # one whole record (line ends only inside quotes)
+
+def _record_bounds_re(text: str) -> tuple[list, list] | None:
+    "`record_bounds` by one pass of the record expression (for text with `\\r` line ends)."
     starts, ends, pos = [], [], 0
     for m in _RECORD.finditer(text):
         st, e = m.span()
@@ -55,10 +59,29 @@ def record_bounds(text: str) -> tuple[list, list] | None:
         if e > st: starts.append(st); ends.append(e)
     return (starts, ends) if pos == len(text) else None
 
+def record_bounds(text: str) -> tuple[list, list] | None:
+    ("(starts, ends) of the non-empty records of CSV `text`, line ends left out; "
+     "None if a quote is not at a field's edge.")
+    if '\r' in text: return _record_bounds_re(text)
+    starts, ends, pos, st, quotes = [], [], 0, 0, 0
+    for line in text.split('\n'):   # a record is lines up to one that leaves no quoted field open
+        end = pos + len(line)
+        if not quotes: st = pos
+        pos = end + 1
+        if '"' in line:
+            quotes += line.count('"')
+            if quotes & 1: continue
+            if not _BODY.fullmatch(text, st, end): return None   # quotes a strict writer would not write
+            quotes = 0
+        elif quotes: continue
+        if end > st: starts.append(st); ends.append(end)
+    return None if quotes else (starts, ends)
+
 class Rows:
     "The rows of a CSV file: a read-only sequence of dicts, each parsed, checked and made when it is read."
     __slots__ = ('columns', 'text', 'starts', 'ends', 'values', 'path', 'lines', 'header')
-    def __init__(self, columns: tuple, text: str = '', starts=(), ends=(), values=None, path='', lines=None, header=True):
+    def __init__(self, columns: tuple, text: str = '', starts=(), ends=(), values=None, path='', lines=None,
+                 header=True):
         self.columns, self.text, self.starts, self.ends, self.values = columns, text, starts, ends, values
         self.path, self.lines, self.header = path, lines, header   # lines: file line of each row, when parsed whole
     def __len__(self): return len(self.starts if self.values is None else self.values)
@@ -69,7 +92,8 @@ class Rows:
     def _checked(self, i, cells) -> list:
         if len(cells) == len(self.columns): return cells
         i = range(len(self))[i]
-        want = f'the header has {len(self.columns)}' if self.header else f"expected {len(self.columns)} ({', '.join(self.columns)})"
+        want = (f'the header has {len(self.columns)}' if self.header
+                else f"expected {len(self.columns)} ({', '.join(self.columns)})")
         raise data_error(self.path or '<csv text>', self.line(i), f'{len(cells)} cells, {want}')
     def cells(self, i) -> list:
         "The cell values of row `i`; `DataError` if there are more or fewer than columns."
@@ -79,14 +103,16 @@ class Rows:
         if isinstance(i, slice): return [self[j] for j in range(len(self))[i]]
         return dict(zip(self.columns, self.cells(i)))
     def __iter__(self):
-        cells = self.values if self.values is not None else csv.reader(self.text[a:b] for a, b in zip(self.starts, self.ends))
+        cells = (self.values if self.values is not None
+                 else csv.reader(self.text[a:b] for a, b in zip(self.starts, self.ends)))
         n, cols = len(self.columns), self.columns
         for i, v in enumerate(cells):
             yield dict(zip(cols, v if len(v) == n else self._checked(i, v)))
     def __repr__(self): return f'Rows({len(self)} rows: {", ".join(self.columns)})'
 
 def parse_csv(text: str, columns: tuple | None = None, path='') -> Rows:
-    "The rows of CSV `text` (its first row names the columns when `columns` is None): split now, parsed and checked when read."
+    ("The rows of CSV `text` (its first row names the columns when `columns` is None): "
+     "split now, parsed and checked when read.")
     bounds = record_bounds(text)
     header = columns is None
     if bounds is None:   # quotes a strict writer would not write: the csv module decides, for the whole file
@@ -95,7 +121,8 @@ def parse_csv(text: str, columns: tuple | None = None, path='') -> Rows:
         for r in reader:
             if r: values.append(r); lines.append(start)
             start = reader.line_num + 1
-        if columns is None: columns, values, lines = (tuple(values[0]), values[1:], lines[1:]) if values else ((), [], [])
+        if columns is None:
+            columns, values, lines = (tuple(values[0]), values[1:], lines[1:]) if values else ((), [], [])
         return Rows(columns, values=values, path=path, lines=lines, header=header)
     starts, ends = bounds
     if columns is None:
@@ -103,24 +130,27 @@ def parse_csv(text: str, columns: tuple | None = None, path='') -> Rows:
         starts, ends = starts[1:], ends[1:]
     return Rows(columns, text, starts, ends, path=path, header=header)
 
-# %% ../nbs/03_data.ipynb #038aa214
+# %% ../nbs/03_data.ipynb #cca221b2
 def parse_jsonl(text: str, path='') -> tuple:
     "The records of JSON Lines `text` (blank lines skipped); `DataError` names the line that does not parse."
     out = []
     for n, line in enumerate(text.split('\n'), 1):
         if not line.strip(): continue
         try: out.append(json.loads(line))
-        except json.JSONDecodeError as e: raise data_error(path, n, f'not a JSON record ({e.msg} at column {e.colno})') from None
+        except json.JSONDecodeError as e:
+            raise data_error(path, n, f'not a JSON record ({e.msg} at column {e.colno})') from None
     return tuple(out)
 
 def parse_json(text: str, path=''):
     "The document of JSON `text`; `DataError` names the line where it stops parsing."
     try: return json.loads(text)
-    except json.JSONDecodeError as e: raise data_error(path, e.lineno, f'not JSON ({e.msg} at column {e.colno})') from None
+    except json.JSONDecodeError as e:
+        raise data_error(path, e.lineno, f'not JSON ({e.msg} at column {e.colno})') from None
 
 @lru_cache(maxsize=512)
 def _read(path: str, fmt: str, columns: tuple | None, _stamp):
-    if fmt not in ('csv', 'jsonl', 'json'): raise ValueError(f"unknown data format {fmt!r}; use 'csv', 'jsonl' or 'json'")
+    if fmt not in ('csv', 'jsonl', 'json'):
+        raise ValueError(f"unknown data format {fmt!r}; use 'csv', 'jsonl' or 'json'")
     text = read_text(path)
     if fmt == 'csv': return parse_csv(text, columns, path)
     if fmt == 'jsonl': return parse_jsonl(text, path)

@@ -10,8 +10,9 @@ from .testing import TestServer, prompt_of
 # %% auto #0
 __all__ = ['PHRASES', 'demo_truth', 'demo_answer', 'demo_responder', 'demo_server']
 
-# %% ../nbs/09b_demo.ipynb #c7aca5c4
-PHRASES = ('The answer is {}.', '{}', '({})', '**{}**', 'Answer: {}', '答案是{}', '{}. That option fits the question best.')
+# %% ../nbs/09b_demo.ipynb #89c1cbc1
+PHRASES = ('The answer is {}.', '{}', '({})', '**{}**', 'Answer: {}', '答案是{}',
+           '{}. That option fits the question best.')
 
 def _u(*parts) -> float:
     "A deterministic number in [0, 1) from `parts`."
@@ -47,8 +48,9 @@ def demo_responder(datasets, limit=None, skill=None, data_dir=None, shared=0.7):
         return demo_answer(name, gold, right, int(_u('phrase', model, p) * 1000))
     return respond
 
-# %% ../nbs/09b_demo.ipynb #00234f72
+# %% ../nbs/09b_demo.ipynb #00d15bf0
 def demo_server(datasets=('ARC_c', 'gsm8k'), limit=None, skill=None, latency=0.0, data_dir=None, **kw) -> TestServer:
     "A started `TestServer` whose models (the keys of `skill`) answer `datasets` with those accuracies."
     skill = skill or {'demo-strong': 0.75, 'demo-weak': 0.55}
-    return TestServer(demo_responder(datasets, limit, skill, data_dir), models=tuple(skill), latency=latency, **kw).start()
+    return TestServer(demo_responder(datasets, limit, skill, data_dir), models=tuple(skill), latency=latency,
+                      **kw).start()

@@ -10,28 +10,31 @@ from typing import Optional
 # %% auto #0
 __all__ = ['EndpointError', 'list_models', 'check_endpoint']
 
-# %% ../nbs/01a_endpoints.ipynb #15e3fd30
+# %% ../nbs/01a_endpoints.ipynb #e65f4920
 class EndpointError(Exception):
     "An endpoint cannot be used: one line naming the URL and what to do."
 
 def _unreachable(url, reason, timeout) -> str:
     if isinstance(reason, ConnectionRefusedError): why = 'connection refused — is the server running?'
-    elif isinstance(reason, TimeoutError) or 'timed out' in str(reason): why = f'no answer within {timeout:g} s — is the server up and the URL right?'
-    elif 'Name or service not known' in str(reason) or 'nodename' in str(reason): why = 'unknown host — check the host name in the URL'
+    elif isinstance(reason, TimeoutError) or 'timed out' in str(reason):
+        why = f'no answer within {timeout:g} s — is the server up and the URL right?'
+    elif 'Name or service not known' in str(reason) or 'nodename' in str(reason):
+        why = 'unknown host — check the host name in the URL'
     else: why = f'{reason} — check the URL and the network'
     return f'cannot reach {url}: {why}'
 
-_KEY_HOW = "set 'key' in the model config (e.g. {'path': 'my-model', 'key': 'sk-...'}, or 'key': 'ENV' to read $OPENAI_API_KEY)"
+_KEY_HOW = ("set 'key' in the model config (e.g. {'path': 'my-model', 'key': 'sk-...'}, "
+            "or 'key': 'ENV' to read $OPENAI_API_KEY)")
 
 def _http_hint(url, code, api_key) -> str:
     if code in (401, 403):
-        if api_key: return (f"{url} rejected the API key (HTTP {code}) — the server expects another key: check 'key' in the"
-                            " model config (with 'key': 'ENV', check $OPENAI_API_KEY)")
+        if api_key: return (f"{url} rejected the API key (HTTP {code}) — the server expects another key: "
+                            "check 'key' in the model config (with 'key': 'ENV', check $OPENAI_API_KEY)")
         return f'{url} requires an API key (HTTP {code}) — {_KEY_HOW}'
     if code == 404: return f'{url} not found (HTTP 404) — the base URL should end in /v1, e.g. http://host:8000/v1'
     return f'{url} answered HTTP {code} — check the server and its logs'
 
-# %% ../nbs/01a_endpoints.ipynb #7e8dc902
+# %% ../nbs/01a_endpoints.ipynb #11412322
 def list_models(base_url: str, api_key: Optional[str] = None, timeout: float = 5.0) -> list:
     "The model ids served at `base_url` (`GET <base_url>/models`); raises `EndpointError` with a one-line fix."
     import urllib.request, urllib.error
@@ -46,12 +49,16 @@ def list_models(base_url: str, api_key: Optional[str] = None, timeout: float = 5
     if err: raise EndpointError(err)
     try: return [m['id'] for m in json.loads(raw)['data']]
     except (ValueError, KeyError, TypeError): pass
-    raise EndpointError(f'{url} did not return an OpenAI model list — is {base_url} an OpenAI-compatible base URL ending in /v1?')
+    raise EndpointError(f'{url} did not return an OpenAI model list — '
+                        f'is {base_url} an OpenAI-compatible base URL ending in /v1?')
 
-def check_endpoint(base_url: str, api_key: Optional[str] = None, timeout: float = 5.0, model: Optional[str] = None) -> list:
-    "Raise `EndpointError` unless `base_url` answers, accepts `api_key` and serves a model (`model`, if given); returns the ids."
+def check_endpoint(base_url: str, api_key: Optional[str] = None, timeout: float = 5.0,
+                   model: Optional[str] = None) -> list:
+    ("Raise `EndpointError` unless `base_url` answers, accepts `api_key` and serves a model (`model`, if given); "
+     "returns the ids.")
     ids = list_models(base_url, api_key, timeout)
     url = base_url.rstrip('/') + '/models'
     if not ids: raise EndpointError(f'{url} lists no models — load a model on the server first')
-    if model and model not in ids: raise EndpointError(f'{url} does not serve {model!r} (it serves {", ".join(ids[:5])}) — fix the model name')
+    if model and model not in ids:
+        raise EndpointError(f'{url} does not serve {model!r} (it serves {", ".join(ids[:5])}) — fix the model name')
     return ids

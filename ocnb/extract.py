@@ -20,9 +20,10 @@ _AFTER = r'(?![A-Za-z0-9])'      # the letter is not the start of a word ("As", 
 
 def _opt_class(options): return '[' + re.escape(''.join(options)) + ']'
 
-# %% ../nbs/04_extract.ipynb #26d89d9c
+# %% ../nbs/04_extract.ipynb #252809db
 _ANSWER_CUES = [  # phrases that announce the chosen option; the letter follows them
-    r'(?i:answer\s*(?:is|:|：|would be|should be|will be)|answer\s+option\s+is|correct\s+(?:answer|option|choice)(?:\s+is)?'
+    r'(?i:answer\s*(?:is|:|：|would be|should be|will be)|answer\s+option\s+is'
+    r'|correct\s+(?:answer|option|choice)(?:\s+is)?'
     r'|best\s+(?:answer|option|choice)(?:\s+is)?|final\s+answer(?:\s+is)?|the\s+option\s+is|i\s+(?:choose|select|pick)'
     r'|(?:choose|select|pick)\s+(?:option|choice))\s*(?:is\s*)?[:：]?',
     r'(?:正确)?答案(?:选项)?(?:应该|应)?(?:是|为|选|：|:)?[:：]?',
@@ -34,7 +35,8 @@ _LETTER_CUES = [  # the letter comes first and a phrase after it says it is righ
     r'(?:选?项)?\s*(?:是|为)?(?:正确|对的|正确的|正确答案)',
 ]
 
-_CONCLUSION = r'(?i:\b(?:so|thus|therefore|hence|finally))\W{0,3}\s*(?i:option\s+|choice\s+)?'  # "So B." ends a chain of thought
+# "So B." ends a chain of thought
+_CONCLUSION = r'(?i:\b(?:so|thus|therefore|hence|finally))\W{0,3}\s*(?i:option\s+|choice\s+)?'
 
 @lru_cache(maxsize=64)
 def _cue_patterns(options: str) -> tuple:
@@ -48,7 +50,7 @@ def _cue_matches(text, options):
     "Positions and letters of every explicit answer statement, in text order."
     return sorted((m.start(1), m.group(1)) for p in _cue_patterns(''.join(options)) for m in p.finditer(text))
 
-# %% ../nbs/04_extract.ipynb #46516e83
+# %% ../nbs/04_extract.ipynb #4ce5c77f
 @lru_cache(maxsize=64)
 def _letter_patterns(options: str) -> tuple:
     "The compiled bare-option and standalone-letter patterns for one set of option letters."
@@ -66,7 +68,8 @@ def _standalone_letters(text, options):
     found = []
     for m in _letter_patterns(''.join(options))[1].finditer(text):
         after = text[m.end():m.end()+2]
-        if m.group(1) in 'AI' and re.match(r'\s[a-z]', after) and not re.search(r'(?i)(option|choice|\()\s*$', text[:m.start()]): continue
+        if (m.group(1) in 'AI' and re.match(r'\s[a-z]', after)
+                and not re.search(r'(?i)(option|choice|\()\s*$', text[:m.start()])): continue
         found.append(m.group(1))
     return found
 
@@ -129,14 +132,14 @@ def gsm8k_gold(answer: str) -> str:
     "The gold number of a GSM8K `answer` field: the part after `#### `, normalised like predictions."
     return normalize_number(str(answer).split('#### ')[-1].strip())
 
-# %% ../nbs/04_extract.ipynb #7d70f6c3
+# %% ../nbs/04_extract.ipynb #4230082b
 _MATH_SUBS = [('an ', ''), ('a ', ''), ('.$', '$'), ('\\$', ''), ('\\ ', ''), (' ', ''), ('mbox', 'text'),
               (',\\text{and}', ','), ('\\text{and}', ','), ('\\text{m}', '\\text{}'), ('\\le', '<')]
 _MATH_UNITS = ['square', 'ways', 'integers', 'dollars', 'mph', 'inches', 'ft', 'hours', 'km', 'units', '\\ldots', 'sue',
-               'points', 'feet', 'minutes', 'digits', 'cents', 'degrees', 'cm', 'gm', 'pounds', 'meters', 'meals', 'edges',
-               'students', 'childrentickets', 'multiples', '\\text{s}', '\\text{.}', '\\text{\ns}', '\\text{}^2',
-               '\\text{}^3', '\\text{\n}', '\\text{}', '\\mathrm{th}', '^\\circ', '^{\\circ}', '\\;', ',\\!', '{,}', '"',
-               '\\dots', '\n', '\r', '\f']
+               'points', 'feet', 'minutes', 'digits', 'cents', 'degrees', 'cm', 'gm', 'pounds', 'meters', 'meals',
+               'edges', 'students', 'childrentickets', 'multiples', '\\text{s}', '\\text{.}', '\\text{\ns}',
+               '\\text{}^2', '\\text{}^3', '\\text{\n}', '\\text{}', '\\mathrm{th}', '^\\circ', '^{\\circ}', '\\;',
+               ',\\!', '{,}', '"', '\\dots', '\n', '\r', '\f']
 
 def _unwrap(cmd, s, greedy=False):
     "`\\cmd{x}` → `x` (non-greedy, as OpenCompass's regexes)."
@@ -164,7 +167,7 @@ def normalize_final_answer(answer: str) -> str:
     s = s.replace('$', '')
     return s.replace(',', '') if s.replace(',', '').isdigit() else s
 
-# %% ../nbs/04_extract.ipynb #6fdd00f2
+# %% ../nbs/04_extract.ipynb #47e94feb
 def _strip_outer_braces(s):
     s = s.strip()
     return s[1:-1] if len(s) > 1 and s[0] == '{' and s[-1] == '}' and last_boxed('\\boxed' + s) == s[1:-1] else s
@@ -172,7 +175,8 @@ def _strip_outer_braces(s):
 _ANSWER_SENTENCE = re.compile(r'(?i)(?:final answer(?:\s+is)?|answer is)[\s:]*(.*?)(?:\.(?:\s|$)|\n|$)')
 
 def math_answer(text: str) -> str:
-    "The final answer of a MATH response: last `\\boxed{}`, else the last `answer is …` statement, else last `$…$`/number."
+    ("The final answer of a MATH response: last `\\boxed{}`, else the last `answer is …` statement, "
+     "else last `$…$`/number.")
     text = str(text or '')
     if boxed := _strip_outer_braces(last_boxed(text)): return boxed
     if stated := [m.group(1) for m in _ANSWER_SENTENCE.finditer(text) if m.group(1).strip(' :')]:
@@ -181,11 +185,12 @@ def math_answer(text: str) -> str:
     nums = re.findall(r'-?\d+(?:\.\d+)?(?:/\d+)?', text)
     return nums[-1] if nums else ''
 
-# %% ../nbs/04_extract.ipynb #0a5eddff
+# %% ../nbs/04_extract.ipynb #c6c9a54c
 def _after_eq(s): return s.split('=')[-1].lstrip(' ') if s else s
 
 def agieval_math_answer(text: str) -> str:
-    "AGIEval cloze answer: last `\\boxed{}`, else last `$…$`, else text after the last `=`, else last number (right of `=`)."
+    ("AGIEval cloze answer: last `\\boxed{}`, else last `$…$`, else text after the last `=`, "
+     "else last number (right of `=`).")
     text = str(text or '')
     for prefix in ('The answer is therefore', '答案是'):
         if prefix in text: text = text[text.rfind(prefix) + len(prefix):].strip()
@@ -279,9 +284,10 @@ def humaneval_code(text: str) -> str:
     m = re.search(r'```[\w+-]*[ \t]*\n(.*?)```', text, re.DOTALL)
     return m.group(1) if m else text
 
-# %% ../nbs/04_extract.ipynb #dcc9b0cb
+# %% ../nbs/04_extract.ipynb #7dc29259
 def mbpp_code(text: str) -> str:
-    "MBPP program: the code between `[BEGIN]` and `[DONE]` (quotes removed), else the first fenced block, else the text."
+    ("MBPP program: the code between `[BEGIN]` and `[DONE]` (quotes removed), else the first fenced block, "
+     "else the text.")
     s = str(text or '')
     if m := re.search(r'\[?\bBEGIN\b\]?', s): s = s[m.end():]
     s = re.split(r'\[?\bDONE\b\]?', s, maxsplit=1)[0]
@@ -308,7 +314,7 @@ def gaokao_multi_choice(text: str) -> str:
     tail = _after_gaokao_cue(text)
     return (option_letters(tail) if tail is not None else '') or option_letters(text)
 
-# %% ../nbs/04_extract.ipynb #3a7e28ad
+# %% ../nbs/04_extract.ipynb #c43da8ff
 def _letters_after_each_cue(text, options):
     "The letters after each `【答案】`, in order: one (`【答案】 B <eoa>`) or a run (`【答案】 B A D <eoa>`) per cue."
     o = _opt_class(options)
@@ -316,7 +322,8 @@ def _letters_after_each_cue(text, options):
     return [x for run in runs for x in re.findall(o, run)]
 
 def gaokao_multi_question(text: str, options: str = 'ABCDEFG') -> str:
-    "One letter per sub-question, in order (`'BADC'`): the letters after each `【答案】`, else every standalone option letter."
+    ("One letter per sub-question, in order (`'BADC'`): the letters after each `【答案】`, "
+     "else every standalone option letter.")
     text = str(text or '')
     return ''.join(_letters_after_each_cue(text, options) or _standalone_letters(text, options))
 

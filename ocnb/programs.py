@@ -63,13 +63,14 @@ def checked_tests(test_code: str) -> str:
     except SyntaxError: return test_code
     return _EQ_CHECK + ast.unparse(ast.fix_missing_locations(_CheckEquality().visit(tree))) + '\n'
 
-# %% ../nbs/05b_programs.ipynb #680c329d
+# %% ../nbs/05b_programs.ipynb #40d78a19
 def _defines(code, name): return re.search(rf'^def\s+{re.escape(name)}\s*\(', code, re.M) is not None
 
 def _indent_body(code):
     "Indent a function body written at column 0 so that it continues the prompt's `def`."
     first = next((l for l in code.split('\n') if l.strip()), '')
-    return code if first.startswith((' ', '\t')) else '\n'.join('    ' + l if l.strip() else l for l in code.split('\n'))
+    return (code if first.startswith((' ', '\t'))
+            else '\n'.join('    ' + l if l.strip() else l for l in code.split('\n')))
 
 def humaneval_program(problem: dict, completion: str) -> str:
     "prompt + completion + test + `check(entry_point)`; a completion may repeat the `def` or omit the body's indent."
@@ -77,13 +78,15 @@ def humaneval_program(problem: dict, completion: str) -> str:
     body = completion if _defines(completion, entry) else _indent_body(completion)
     return problem['prompt'] + body + '\n' + checked_tests(problem['test']) + '\n' + f'check({entry})\n'
 
-# %% ../nbs/05b_programs.ipynb #48a4bc78
+# %% ../nbs/05b_programs.ipynb #1525e2a1
 def program_metric(name: str, program, limits: dict, counts: bool = False) -> Metric:
-    "A `Metric` named `name` that runs `program(pred, gold)` in the sandbox; batches run in parallel; `counts` adds status counts."
+    ("A `Metric` named `name` that runs `program(pred, gold)` in the sandbox; batches run in parallel; "
+     "`counts` adds status counts.")
     one = {k: v for k, v in limits.items() if k != 'workers'}
     def batch(preds, golds):
         outs = run_programs([program(p, g) for p, g in zip(preds, golds)], **limits)
-        extra = {k: sum(o.status == k for o in outs) for k in ('pass', 'timeout', 'failed', 'wrong_answer')} if counts else {}
+        extra = ({k: sum(o.status == k for o in outs) for k in ('pass', 'timeout', 'failed', 'wrong_answer')}
+                 if counts else {})
         return [float(o.passed) for o in outs], extra
     return Metric(name, lambda p, g: float(run_program(program(p, g), **one).passed), batch=batch)
 

@@ -15,13 +15,15 @@ from .report import summary_frame, format_table, markdown_table
 __all__ = ['TRUNCATION_WARN_RATE', 'saved_no_answer', 'EvalResult', 'failed_requests', 'failure_line', 'error_lines',
            'make_run_dir', 'latest_run', 'write_run']
 
-# %% ../nbs/07a_result.ipynb #c7254097
+# %% ../nbs/07a_result.ipynb #f8a15761
 def saved_no_answer(g) -> list | None:
-    "Per saved sample, whether its reply had no answer (thinking that never closed: truncated, thinking kept, response '')."
+    ("Per saved sample, whether its reply had no answer "
+     "(thinking that never closed: truncated, thinking kept, response '').")
     if 'reasoning' not in g or 'truncated' not in g: return None   # saved before reasoning output was read
-    return (g['truncated'].fillna(False).astype(bool) & g['reasoning'].notna() & (g['response'].fillna('') == '')).tolist()
+    return (g['truncated'].fillna(False).astype(bool) & g['reasoning'].notna()
+            & (g['response'].fillna('') == '')).tolist()
 
-# %% ../nbs/07a_result.ipynb #4f875cf1
+# %% ../nbs/07a_result.ipynb #583aac6d
 @dataclass
 class EvalResult:
     "The samples, scores and summary of an evaluation, and where its files are."
@@ -37,7 +39,8 @@ class EvalResult:
         return summary_frame(self.scores, self.entries, self.models, full=full)
 
     def error_lines(self) -> list[str]:
-        "One line per dataset (and model) with failed requests: how many of how many, the first error, or that none succeeded."
+        ("One line per dataset (and model) with failed requests: how many of how many, the first error, "
+         "or that none succeeded.")
         return error_lines(self.samples, len(self.models) > 1)
 
     def __repr__(self):
@@ -99,7 +102,8 @@ def failed_requests(samples) -> list[dict]:
     out = []
     for (model, ds), g in samples.groupby(['model', 'dataset'], sort=False):
         failed = g['error'].notna()
-        dead = failed.groupby(g['subset'] if 'subset' in g else g['dataset'], sort=False).all()   # subsets with no reply
+        # subsets with no reply
+        dead = failed.groupby(g['subset'] if 'subset' in g else g['dataset'], sort=False).all()
         name = dead.index[0] if len(dead) == 1 else ds
         if failed.any():
             out.append(dict(kind='failed', model=model, name=name, failed=int(failed.sum()),
@@ -114,10 +118,12 @@ def failed_requests(samples) -> list[dict]:
     return out
 
 def failure_line(f: dict, with_model: bool = False) -> str:
-    "One `failed_requests` entry as a line: how many failed (or were cut), what that does to the score, the first error."
+    ("One `failed_requests` entry as a line: how many failed (or were cut), what that does to the score, "
+     "the first error.")
     who = f"{f['name']} [{f['model']}]" if with_model else f['name']
     if f.get('kind') == 'truncated':
-        why = (f"; {f['thinking']} of them inside the thinking, so with no answer and scored wrong" if f['thinking'] else '')
+        why = (f"; {f['thinking']} of them inside the thinking, so with no answer and scored wrong"
+               if f['thinking'] else '')
         return (f"{who}: {f['cut']} of {f['answered']} replies ({100 * f['cut'] / f['answered']:.0f}%) hit the token "
                 f"limit{why}; raise max_out_len")
     if f['failed'] == f['total']:
@@ -130,7 +136,7 @@ def error_lines(samples, with_model: bool = False) -> list[str]:
     "For a samples frame, one `failure_line` per dataset (and model) with failed requests or too many cut replies."
     return [failure_line(f, with_model) for f in failed_requests(samples)]
 
-# %% ../nbs/07a_result.ipynb #17e2e58c
+# %% ../nbs/07a_result.ipynb #2c4176b7
 def _native(v):
     "A JSON-safe Python value (NaN and pandas' missing values become None)."
     if v is None or (isinstance(v, float) and v != v): return None
@@ -155,9 +161,11 @@ def latest_run(work_dir) -> Path:
     "The newest timestamped run folder in `work_dir` (or `work_dir` itself if it is one)."
     wd = Path(work_dir)
     if (wd/'summary').is_dir(): return wd
-    runs = [p for p in wd.iterdir() if p.is_dir() and _run_re.match(p.name) and (p/'summary').is_dir()] if wd.is_dir() else []
+    runs = ([p for p in wd.iterdir() if p.is_dir() and _run_re.match(p.name) and (p/'summary').is_dir()]
+            if wd.is_dir() else [])
     runs.sort(key=lambda p: (p.name[:15], int(p.name[16:] or 0)))   # 20261130_021530 < …_1 < …_2 < …_10
-    if not runs: raise ConfigError(f"no finished run in {str(wd)!r}; run ocnb.run_task(...) or `ocnb eval CONFIG` first")
+    if not runs:
+        raise ConfigError(f"no finished run in {str(wd)!r}; run ocnb.run_task(...) or `ocnb eval CONFIG` first")
     return runs[-1]
 
 def write_run(res: EvalResult, run_dir: Path, config: dict, ts: str):
@@ -176,4 +184,5 @@ def write_run(res: EvalResult, run_dir: Path, config: dict, ts: str):
     full.to_csv(sd/f'summary_{ts}.csv', index=False)
     (sd/f'summary_{ts}.md').write_text(markdown_table(full) + '\n', encoding='utf-8')
     cd = run_dir/'configs'; cd.mkdir(parents=True, exist_ok=True)
-    (cd/f'config_{ts}.json').write_text(json.dumps(redact_config(config), indent=2, ensure_ascii=False, default=str), encoding='utf-8')
+    (cd/f'config_{ts}.json').write_text(json.dumps(redact_config(config), indent=2, ensure_ascii=False, default=str),
+                                        encoding='utf-8')
