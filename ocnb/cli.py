@@ -9,7 +9,7 @@ import argparse, sys
 # %% auto #0
 __all__ = ['positive_int', 'main', 'failure_lines']
 
-# %% ../nbs/09a_cli.ipynb #a130b264
+# %% ../nbs/09a_cli.ipynb #6e5825db
 class _Parser(argparse.ArgumentParser):
     "An ArgumentParser whose errors are one line on stderr (exit status 2), without the usage block."
     def error(self, message):
@@ -59,10 +59,15 @@ def _parser():
     e.add_argument('--work-dir', help='override eval_config.work_dir')
     e.add_argument('--data-dir', help='OpenCompass data/ folder (default: $OCNB_DATA_DIR, else ./data)')
     e.add_argument('--concurrency', type=positive_int, help='requests in flight per model (default: adaptive)')
+    e.add_argument('--n', type=positive_int, metavar='N', help='samples per item (repeated sampling; default 1)')
     e.add_argument('--reuse', help='answer from the reply cache of an earlier work_dir (like OpenCompass --reuse)')
     e.add_argument('--no-cache', action='store_true', help='send every request again, ignoring cached replies')
     e.add_argument('--full', action='store_true', help="print every row of OpenCompass's medium summary")
-    sub.add_parser('datasets', help='list dataset names')
+    e.add_argument('--mode', choices=('gen', 'ppl'), help="override eval_config.mode: 'ppl' scores base models "
+                   "by log-likelihood (their datasets' OpenCompass _ppl configs)")
+    d = sub.add_parser('datasets', help='list dataset names')
+    d.add_argument('--mode', choices=('gen', 'ppl', 'all'), default='gen', help="the gen entries (default), the ppl "
+                   "entries (ARC_c_ppl, ...) or all")
     r = sub.add_parser('report', help='print the summary of the latest run in a work_dir')
     r.add_argument('work_dir')
     _data_parser(sub)
@@ -79,7 +84,7 @@ def main(argv=None) -> int:
         if args.cmd == 'data': return _data(args)
         if args.cmd == 'datasets':
             from ocnb.datasets import list_datasets
-            print('\n'.join(list_datasets()))
+            print('\n'.join(list_datasets(None if args.mode == 'all' else args.mode)))
         elif args.cmd == 'report':
             from ocnb.result import latest_run
             run = latest_run(args.work_dir)
@@ -87,7 +92,9 @@ def main(argv=None) -> int:
         else:
             from ocnb.task import run_task
             over = {k: v for k, v in dict(limit=args.limit, work_dir=args.work_dir, data_dir=args.data_dir,
-                                          concurrency=args.concurrency, reuse=args.reuse).items() if v is not None}
+                                          concurrency=args.concurrency, reuse=args.reuse, n=args.n,
+                                          mode=args.mode).items()
+                    if v is not None}
             if args.no_cache: over['reuse'] = False
             res = run_task(args.config, **over)
             from ocnb.report import format_table
@@ -101,7 +108,7 @@ def main(argv=None) -> int:
         return 2
     return 0
 
-# %% ../nbs/09a_cli.ipynb #cceeef6d
+# %% ../nbs/09a_cli.ipynb #3905390b
 def failure_lines(samples, models=()) -> tuple[list[str], bool]:
     "Lines about failed requests (the pipeline's `failed_requests`), one per model × dataset, and whether a score is missing."
     from ocnb.result import failed_requests, failure_line

@@ -75,15 +75,17 @@ def gc_frozen():
             _gc_depth[0] -= 1
             if _gc_depth[0] == 0: gc.unfreeze()
 
-# %% ../nbs/02_client.ipynb #1ab55275
+# %% ../nbs/02_client.ipynb #4717de07
 def encode_body(body: dict) -> bytes:
     "The JSON bytes sent for a request `body`."
     return json.dumps(body).encode()
 
-def request_key(kind: str, body) -> str:
-    "Cache key of a request: sha256 of the endpoint kind and the JSON bytes sent (`body`: a dict, or its `encode_body` bytes)."
+def request_key(kind: str, body, repeat: int = 0) -> str:
+    """Cache key of a request: sha256 of the endpoint kind and the JSON bytes sent (`body`: a dict, or its `encode_body`
+    bytes); `repeat` > 0 (the sample number, when an item is sampled several times) is hashed after them."""
     h = hashlib.sha256(kind.encode() + b'\n')
     h.update(body if isinstance(body, bytes) else encode_body(body))
+    if repeat: h.update(b'\nrepeat %d' % repeat)
     return h.hexdigest()
 
 # %% ../nbs/02_client.ipynb #2e757034
@@ -305,7 +307,7 @@ class Client:
         if self._timeout_obj is None: self._timeout_obj = _aiohttp().ClientTimeout(total=self.timeout)
         return self._timeout_obj
 
-# %% ../nbs/02_client.ipynb #e129a4fe
+# %% ../nbs/02_client.ipynb #23d800b9
 def _error_message(raw: bytes) -> str:
     "The `error.message` of an OpenAI error body, shortened to one line."
     try: m = json.loads(raw)['error']['message']
@@ -323,7 +325,8 @@ def _retry_after(headers) -> Optional[float]:
     except ValueError: return 1.0
 
 def _parse_answer(raw: bytes, kind: str):
-    "('ok', 200, (text, finish_reason, prompt_tokens, completion_tokens, reasoning, reasoning_tokens, logprobs)) or ('fail', 200, reason)."
+    """('ok', 200, (text, finish_reason, prompt_tokens, completion_tokens, reasoning, reasoning_tokens, logprobs))
+    or ('fail', 200, reason)."""
     try: d = json.loads(raw)
     except ValueError: return ('fail', 200, 'malformed JSON in a 200 response' if raw.strip() else 'empty body in a 200 response')
     try:
@@ -451,19 +454,22 @@ async def _leave(self, live: _Live):
     await live.session.close()
     if self.cache: self.cache.close()
 
-# %% ../nbs/02_client.ipynb #d2583f14
+# %% ../nbs/02_client.ipynb #659ffdeb
 @patch_to(Client)
-async def generate(self, bodies, on_reply=None, encoded=None) -> list:
-    "Send `bodies` (chat: `messages`, completions: `prompt`); the `Reply`s in input order. `on_reply(i, reply)` as each ends."
+async def generate(self, bodies, on_reply=None, encoded=None, repeats=None) -> list:
+    """Send `bodies` (chat: `messages`, completions: `prompt`); the `Reply`s in input order. `on_reply(i, reply)` as
+    each ends. `repeats`: per body its sample number (`request_key`), so equal bodies of two samples stay apart."""
     bodies = list(bodies)
     if encoded is not None and len(encoded) != len(bodies): raise ValueError(f'{len(encoded)} encoded bodies for {len(bodies)} bodies')
+    if repeats is not None and len(repeats) != len(bodies):
+        raise ValueError(f'{len(repeats)} repeat numbers for {len(bodies)} bodies')
     replies, jobs, groups, cache = [None] * len(bodies), [], {}, self.cache
     kinds = [_kind_of(b) for b in bodies]
     for i, (b, kind) in enumerate(zip(bodies, kinds)):
         key, data = None, None if encoded is None else encoded[i]
         if cache is not None:
             if data is None: data = encode_body(b)   # hashed for the key now, sent as it is later
-            key = request_key(kind, data)
+            key = request_key(kind, data, repeats[i] if repeats is not None else 0)
             hit = cache.get(key)
             if hit is not None:
                 replies[i] = hit

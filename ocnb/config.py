@@ -11,8 +11,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['VALUE_KINDS', 'REASONING_EFFORTS', 'OWN_BODY_KEYS', 'MODEL_VALUE_KINDS', 'MODEL_KEYS', 'LIMIT_FORMS', 'DATA_HINT',
-           'EVAL_CONFIG_KEYS', 'EVAL_CONFIG_KINDS', 'TASK_KEYS', 'ConfigError', 'close_matches', 'as_number', 'allowed',
-           'check_value', 'normalize_base_url', 'url_kind', 'ModelConfig', 'check_extra_body', 'redact_key',
+           'EVAL_CONFIG_KEYS', 'MODES', 'EVAL_CONFIG_KINDS', 'TASK_KEYS', 'ConfigError', 'close_matches', 'as_number',
+           'allowed', 'check_value', 'normalize_base_url', 'url_kind', 'ModelConfig', 'check_extra_body', 'redact_key',
            'parse_model', 'parse_models', 'slice_parts', 'slice_always_empty', 'check_limit', 'select_indices',
            'resolve_data_dir', 'read_config_file', 'check_eval_config', 'load_task_config', 'redact_config']
 
@@ -303,8 +303,10 @@ def read_config_file(path) -> object:
     try: return yaml.safe_load(text)
     except yaml.YAMLError as e: raise ConfigError(f"task config {str(p)!r}, {_yaml_error(e)}") from None
 
-# %% ../nbs/00_config.ipynb #ba35532f
-EVAL_CONFIG_KEYS = ('datasets', 'models', 'work_dir', 'limit', 'data_dir', 'concurrency', 'reuse', 'temperature', 'max_out_len', 'seed')
+# %% ../nbs/00_config.ipynb #1c494708
+EVAL_CONFIG_KEYS = ('datasets', 'models', 'work_dir', 'limit', 'data_dir', 'concurrency', 'reuse', 'temperature',
+                    'max_out_len', 'seed', 'mode')
+MODES = ('gen', 'ppl')   # gen: the model writes the answer; ppl: base models, each option scored by log-likelihood
 EVAL_CONFIG_KINDS = {  # key: (kind, None allowed, hint), as in MODEL_VALUE_KINDS
     'concurrency': ('int>0', True, 'requests in flight per model; None = adaptive'),
     'temperature': ('num>=0', True, ''),
@@ -331,6 +333,9 @@ def check_eval_config(ec: dict) -> dict:
     if r is not None and not isinstance(r, bool) and not _is_path(r):
         raise ConfigError(f"eval_config reuse={r!r} must be true, false or the work_dir of an earlier run")
     if 'limit' in ec: out['limit'] = check_limit(ec['limit'])
+    if ec.get('mode', 'gen') not in MODES:
+        raise ConfigError(f"eval_config mode={ec['mode']!r} must be 'gen' (generation) or 'ppl' "
+                          "(log-likelihood, base models)")
     for k, (kind, none, hint) in EVAL_CONFIG_KINDS.items():
         if k in ec: out[k] = check_value(k, ec[k], kind, none, hint, where='eval_config ')
         if k in out and out[k] is None: del out[k]

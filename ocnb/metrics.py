@@ -5,12 +5,13 @@
 # %% auto #0
 __all__ = ['accuracy', 'gsm8k_accuracy', 'em_score', 'qa_score', 'tydiqa_em', 'tydiqa_f1', 'squad_f1_metric', 'lambada_accuracy',
            'exact_score', 'bbh_score', 'siqa_accuracy', 'gaokao_multi_choice_score', 'gaokao_per_question',
-           'xsum_rouge', 'lcsts_rouge', 'math_accuracy', 'agieval_math_score', 'Metric', 'Score', 'wilson_interval',
-           'bootstrap_interval', 'interval', 'mean_score', 'score_samples', 'compute', 'RunningScore', 'exact_match',
-           'numeric_equal', 'em_match', 'qa_substring_match', 'squad_tokens', 'squad_f1', 'squad_em', 'lambada_match',
-           'nearest_option', 'option_distance_match', 'gaokao_multi_choice_credit', 'gaokao_positions_credit',
-           'rouge1_f', 'rouge_corpus', 'zh_rouge1_f', 'zh_rouge_corpus', 'bleu_tokenizer', 'bleu', 'strip_math_v2',
-           'strip_math_v1', 'math_equal', 'oc_math_equiv', 'math_equiv', 'agieval_math_equiv']
+           'xsum_rouge', 'lcsts_rouge', 'math_accuracy', 'agieval_math_score', 'VOTE_SCORERS', 'Metric', 'Score',
+           'wilson_interval', 'bootstrap_interval', 'cluster_bootstrap_interval', 'interval', 'mean_score',
+           'score_samples', 'compute', 'RunningScore', 'exact_match', 'numeric_equal', 'em_match', 'qa_substring_match',
+           'squad_tokens', 'squad_f1', 'squad_em', 'lambada_match', 'nearest_option', 'option_distance_match',
+           'gaokao_multi_choice_credit', 'gaokao_positions_credit', 'rouge1_f', 'rouge_corpus', 'zh_rouge1_f',
+           'zh_rouge_corpus', 'bleu_tokenizer', 'bleu', 'pass_at_k', 'majority', 'repeat_kinds', 'check_ks',
+           'repeat_scores']
 
 # %% ../nbs/05_metrics.ipynb #18004e34
 import math, re
@@ -56,17 +57,42 @@ def bootstrap_interval(values, n_boot: int = 2000, seed: int = 0) -> tuple:
     means = np.random.default_rng(seed).choice(v, size=(n_boot, len(v)), replace=True).mean(axis=1)
     return (100*float(np.percentile(means, 2.5)), 100*float(np.percentile(means, 97.5)))
 
-# %% ../nbs/05_metrics.ipynb #98fea0e6
+# %% ../nbs/05_metrics.ipynb #01eb1827
+def cluster_bootstrap_interval(values, groups, n_boot: int = 2000, seed: int = 0) -> tuple:
+    "95% bootstrap interval (items drawn) of the mean of per-sample values in [0, 1] whose samples come in `groups`."
+    import numpy as np
+    if len(values) != len(groups): raise ValueError(f'{len(values)} values but {len(groups)} groups')
+    if not len(values): return (0.0, 100.0)
+    code = {g: i for i, g in enumerate(dict.fromkeys(groups))}
+    idx = np.fromiter((code[g] for g in groups), dtype=np.int64, count=len(groups))
+    sums, counts = np.bincount(idx, weights=np.asarray(values, dtype=float)), np.bincount(idx)
+    rng, k, means = np.random.default_rng(seed), len(sums), []
+    step = max(1, 2_000_000 // k)   # draws per chunk, so memory stays small for big subsets
+    for start in range(0, n_boot, step):
+        draw = rng.integers(0, k, size=(min(step, n_boot - start), k))
+        means.append(sums[draw].sum(axis=1) / counts[draw].sum(axis=1))
+    means = np.concatenate(means)
+    return (100*float(np.percentile(means, 2.5)), 100*float(np.percentile(means, 97.5)))
+
+# %% ../nbs/05_metrics.ipynb #f420e160
 def _is_binary(values): return all(v in (0.0, 1.0) for v in values)
 
-def interval(values) -> tuple:
-    "95% interval of the mean of per-sample values, as percentages: Wilson's when all are 0 or 1, else the bootstrap."
+def _clustered(values, groups) -> bool:
+    if groups is None: return False
+    if len(groups) != len(values): raise ValueError(f'{len(values)} values but {len(groups)} groups')
+    return len(set(groups)) < len(groups)
+
+def interval(values, groups=None) -> tuple:
+    """95% interval of the mean of per-sample values, as percentages: Wilson's when all are 0 or 1, else the bootstrap;
+    with `groups` (per sample, its item) where an item has several samples, the bootstrap over items."""
+    if _clustered(values, groups): return cluster_bootstrap_interval(values, groups)
     return wilson_interval(round(sum(values)), len(values)) if _is_binary(values) else bootstrap_interval(values)
 
-def mean_score(name: str, values, extra: Optional[dict] = None, bootstrap: bool = True) -> Score:
-    "The mean of per-sample values as a `Score` with its `interval`; `bootstrap=False` skips a non-0/1 interval."
+def mean_score(name: str, values, extra: Optional[dict] = None, bootstrap: bool = True, groups=None) -> Score:
+    "The mean of per-sample values as a `Score` with its `interval`; `bootstrap=False` skips a bootstrap interval."
     n = len(values)
-    lo, hi = interval(values) if bootstrap or _is_binary(values) else (None, None)
+    cheap = _is_binary(values) and not _clustered(values, groups)
+    lo, hi = interval(values, groups) if bootstrap or cheap else (None, None)
     return Score(name, 100 * sum(values) / n if n else 0.0, n, lo, hi, dict(extra or {}))
 
 def _corpus_score(metric: Metric, preds: list, golds: list) -> Score:
@@ -74,31 +100,35 @@ def _corpus_score(metric: Metric, preds: list, golds: list) -> Score:
     extra = {k: v for k, v in vals.items() if k != metric.name}
     return Score(metric.name, float(vals[metric.name]), len(preds), extra=extra)
 
-def score_samples(metric: Metric, preds: list, golds: list) -> tuple:
-    "(per-sample values, `Score`) of `metric` over parallel lists of predictions and golds: the one scoring path."
+def score_samples(metric: Metric, preds: list, golds: list, groups=None) -> tuple:
+    """(per-sample values, `Score`) of `metric` over parallel lists of predictions and golds: the one scoring path.
+    `groups`: per sample, its item (repeated sampling), so the interval is over items."""
     if len(preds) != len(golds): raise ValueError(f'{len(preds)} predictions but {len(golds)} golds')
     preds, golds = list(preds), list(golds)
     if metric.batch: per, extra = metric.batch(preds, golds)   # e.g. code: all programs run at once
     elif metric.score: per, extra = [metric(p, g) for p, g in zip(preds, golds)], {}
     else: per, extra = [None] * len(preds), {}
-    agg = _corpus_score(metric, preds, golds) if metric.corpus is not None else mean_score(metric.name, per, extra)
+    agg = (_corpus_score(metric, preds, golds) if metric.corpus is not None
+           else mean_score(metric.name, per, extra, groups=groups))
     return list(per), agg
 
 def compute(metric: Metric, preds: list, golds: list) -> Score:
     "The `Score` of `metric` over parallel lists of predictions and golds: `score_samples` without per-sample values."
     return score_samples(metric, preds, golds)[1]
 
-# %% ../nbs/05_metrics.ipynb #30444db4
+# %% ../nbs/05_metrics.ipynb #c6e54d1d
 class RunningScore:
     "`score_samples`' aggregate of the per-sample values added so far (for live views)."
-    def __init__(self, name: str): self.name, self.values = name, []
-    def add(self, value: float): self.values.append(float(value))
+    def __init__(self, name: str): self.name, self.values, self.groups = name, [], []
+    def add(self, value: float, group=None):
+        "Add one sample's value; `group`: its item, when items are sampled several times (see `score_samples`)."
+        self.values.append(float(value)); self.groups.append(len(self.groups) if group is None else ('g', group))
     @property
     def n(self) -> int: return len(self.values)
 
     def score(self, bootstrap: bool = False) -> Score:
-        "The `Score` so far; a bootstrap interval (values other than 0 and 1) only with `bootstrap=True`."
-        return mean_score(self.name, self.values, bootstrap=bootstrap)
+        "The `Score` so far; a bootstrap interval (values other than 0 and 1, or repeats) only with `bootstrap=True`."
+        return mean_score(self.name, self.values, bootstrap=bootstrap, groups=self.groups)
 
 # %% ../nbs/05_metrics.ipynb #c70178e2
 def exact_match(pred, gold) -> float:
@@ -299,187 +329,66 @@ def bleu(lang: str = '') -> Metric:
         return {'score': sacrebleu.corpus_bleu([str(p) for p in preds], [[str(g) for g in golds]], tokenize=tok).score}
     return Metric('score', sentence, corpus=corpus)
 
-# %% ../nbs/05_metrics.ipynb #a49665a7
-def _fix_fracs(s):
-    "`\\frac12` → `\\frac{1}{2}`, `\\frac1{72}` → `\\frac{1}{72}`."
-    head, *parts = s.split('\\frac')
-    out = head
-    for part in parts:
-        out += '\\frac'
-        if part.startswith('{'): out += part
-        elif len(part) < 2: return s
-        elif part[1] == '{': out += '{' + part[0] + '}' + part[1:]
-        else: out += '{' + part[0] + '}{' + part[1] + '}' + part[2:]
-    return out
-
-def _fix_a_slash_b(s):
-    "`3/4` → `\\frac{3}{4}` when both sides are plain integers."
-    parts = s.split('/')
-    if len(parts) != 2 or not all(re.fullmatch(r'-?\d+', p) for p in parts): return s
-    return '\\frac{' + str(int(parts[0])) + '}{' + str(int(parts[1])) + '}' if s == f'{int(parts[0])}/{int(parts[1])}' else s
-
-def _drop_short_lhs(s):
-    "`k=5` → `5`: one `=` with at most two characters on its left."
-    parts = s.split('=')
-    return parts[1] if len(parts) == 2 and len(parts[0]) <= 2 else s
-
-# %% ../nbs/05_metrics.ipynb #4d3948d3
-def strip_math_v2(s) -> str:
-    "OpenCompass's `MATHEvaluator._strip_string_v2`: a canonical string form of a MATH answer."
-    s = str(s).strip().replace('\n', '').rstrip('.')
-    for old, new in [('\\!', ''), ('\\ ', ''), ('\\\\', '\\'), ('\\\\', '\\'), ('tfrac', 'frac'), ('dfrac', 'frac'),
-                     ('\\left', ''), ('\\right', '')]: s = s.replace(old, new)
-    unitless = re.sub(r'\\text{.*?}$', '', s).strip()
-    if unitless and unitless != s: s = unitless
-    for old in ['^{\\circ}', '^\\circ', '\\$', '$', '\\text', 'x\\in', '\\%', '%']: s = s.replace(old, '')
-    s = s.replace(' .', ' 0.').replace('{.', '{0.').replace('\\cdot', '').replace('infinity', '\\infty')
-    if '\\infty' not in s: s = s.replace('inf', '\\infty')
-    s = s.replace('and', '').replace('\\mathbf', '')
-    s = re.sub(r'\\mbox{.*?}', '', s)
-    if 'j' in s and 'i' not in s: s = s.replace('j', 'i')
-    s = re.sub(r'(\d+)\.0+([^\d])', r'\1\2', s)
-    s = re.sub(r'(\d+)\.0+$', r'\1', s)
-    if not s: return s
-    if s[0] == '.': s = '0' + s
-    s = re.sub(r'\\sqrt(\w+)', r'\\sqrt{\1}', _drop_short_lhs(s)).replace(' ', '')
-    return _fix_a_slash_b(_fix_fracs(s))
-
-# %% ../nbs/05_metrics.ipynb #df14a0a8
-def strip_math_v1(s) -> str:
-    "Hendrycks' `_strip_string` (MATH v1 and AGIEval `math_equivalence`); raises on the inputs it cannot handle."
-    s = str(s).replace('\n', '')
-    for old, new in [('\\!', ''), ('\\\\', '\\'), ('tfrac', 'frac'), ('dfrac', 'frac'), ('\\left', ''), ('\\right', ''),
-                     ('^{\\circ}', ''), ('^\\circ', ''), ('\\$', '')]: s = s.replace(old, new)
-    if '\\text{ ' in s:
-        left, *rest = s.split('\\text{ ')
-        if len(rest) != 1: raise ValueError('more than one unit')
-        s = left
-    s = s.replace('\\%', '').replace(' .', ' 0.').replace('{.', '{0.')
-    if not s: return s
-    if s[0] == '.': s = '0' + s
-    s = _drop_short_lhs(s)
-    s = re.sub(r'\\sqrt([^{])', r'\\sqrt{\1}', s).replace(' ', '')
-    s = _fix_fracs(s)
-    if s == '0.5': s = '\\frac{1}{2}'
-    return _fix_a_slash_b(s)
-
-# %% ../nbs/05_metrics.ipynb #96634863
-import atexit, json, os, select, subprocess, sys, threading
-from pathlib import Path
-
-class _SympyWorker:
-    "A child Python process that compares math answers with SymPy; killed and restarted when a call overruns."
-    def __init__(self): self.lock, self.proc, self.owner = threading.Lock(), None, None
-
-    def _start(self):
-        code = 'from ocnb.metrics import _serve_sympy; _serve_sympy()'
-        pkg_root = str(Path(__file__).resolve().parent.parent) if '__file__' in globals() else ''
-        env = {**os.environ, 'PYTHONPATH': os.pathsep.join(filter(None, [pkg_root, os.environ.get('PYTHONPATH', '')]))}
-        self.proc = subprocess.Popen([sys.executable, '-c', code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True, bufsize=1, env=env)
-        self.owner = os.getpid()
-        if self._readline(60) != 'ready': self.stop(); raise RuntimeError('sympy worker did not start')
-
-    def _readline(self, timeout):
-        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
-        return self.proc.stdout.readline().strip() if ready else None
-
-    def stop(self):
-        if self.proc is not None and self.owner == os.getpid(): self.proc.kill(); self.proc.wait()
-        self.proc = None
-
-    def equal(self, a: str, b: str, timeout: float) -> Optional[bool]:
-        "True/False from SymPy, or None when it cannot decide within `timeout` seconds."
-        with self.lock:
-            if self.owner != os.getpid(): self.proc = None  # a forked copy of us: that worker belongs to the parent
-            if self.proc is None or self.proc.poll() is not None: self._start()
-            self.proc.stdin.write(json.dumps([a, b]) + '\n'); self.proc.stdin.flush()
-            line = self._readline(timeout)
-            if line is None: self.stop(); return None
-            return json.loads(line)
-
-_worker = _SympyWorker()
-atexit.register(_worker.stop)
-
-# %% ../nbs/05_metrics.ipynb #3df29d4f
-def _serve_sympy():
-    "The worker's loop: one JSON `[a, b]` per line in, `true`/`false`/`null` per line out."
-    import sympy
-    from sympy.parsing.latex import parse_latex
-    print('ready', flush=True)
-    for line in sys.stdin:
-        a, b = json.loads(line)
-        try: res = _sympy_equal(a, b)
-        except Exception: res = None
-        print(json.dumps(res), flush=True)
-
-# %% ../nbs/05_metrics.ipynb #2a792ac9
-def _split_top(s):
-    "Split `(a,b)` / `[a,b]` / `a,b` on top-level commas: (brackets, parts)."
-    brackets = s[0] + s[-1] if len(s) > 1 and s[0] in '([{' and s[-1] in ')]}' else ''
-    body = s[1:-1] if brackets else s
-    parts, depth, cur = [], 0, ''
-    for ch in body:
-        depth += (ch in '([{') - (ch in ')]}')
-        if ch == ',' and depth == 0: parts.append(cur); cur = ''
-        else: cur += ch
-    return brackets, parts + [cur]
-
-def _to_sympy(s):
-    from sympy.parsing.latex import parse_latex
-    return parse_latex(s, strict=True)
-
-def _sympy_equal(a: str, b: str) -> bool:
-    "SymPy equivalence of two answer strings (tuples/intervals element by element); call it through `math_equal`."
-    import sympy
-    (ba, pa), (bb, pb) = _split_top(a), _split_top(b)
-    if len(pa) > 1 or len(pb) > 1:
-        return ba == bb and len(pa) == len(pb) and all(_sympy_equal(x, y) for x, y in zip(pa, pb))
-    x, y = _to_sympy(a), _to_sympy(b)
-    if isinstance(x, sympy.Eq) != isinstance(y, sympy.Eq): return False
-    if x == y: return True
-    if isinstance(x, sympy.Eq): x, y = x.lhs - x.rhs, y.lhs - y.rhs
-    if x.free_symbols or y.free_symbols: return sympy.simplify(x - y) == 0
-    d = sympy.N(x - y)
-    return bool(abs(d) <= 1e-8 * max(1, abs(sympy.N(y))))
-
-# %% ../nbs/05_metrics.ipynb #b6e1893c
-def math_equal(a, b, timeout: float = 5.0) -> bool:
-    "SymPy equivalence, time-bounded: runs in the worker process; False when undecided within `timeout` seconds."
-    a, b = str(a).strip(), str(b).strip()
-    if not a or not b or max(len(a), len(b)) > 300: return False
-    return bool(_worker.equal(a, b, timeout))
-
-# %% ../nbs/05_metrics.ipynb #aaf9e435
-def oc_math_equiv(pred, gold) -> bool:
-    "OpenCompass `MATHEvaluator(version='v2').is_equiv`: equal after `strip_math_v2`, or `normalize_final_answer` of those or of the raw strings."
-    from ocnb.extract import normalize_final_answer as nfa
-    if pred is None or gold is None: return pred is None and gold is None
-    try:
-        p, g = strip_math_v2(pred), strip_math_v2(gold)
-        if p == g or nfa(p) == nfa(g): return True
-    except Exception: pass
-    try:
-        if nfa(pred) == nfa(gold): return True
-    except Exception: pass
-    return str(pred) == str(gold)
-
-def math_equiv(pred, gold) -> float:
-    "MATH: 1.0 when OpenCompass's rules say equal, or SymPy finds the normalised forms equal (time-bounded)."
-    if oc_math_equiv(pred, gold): return 1.0
-    try: p, g = strip_math_v2(pred), strip_math_v2(gold)
-    except Exception: return 0.0
-    return float(math_equal(p, g))
+# %% ../nbs/05_metrics.ipynb #6f0d0c56
+from .math_equiv import strip_math_v1, strip_math_v2, math_equal, oc_math_equiv, math_equiv, agieval_math_equiv
 
 math_accuracy = Metric('accuracy', math_equiv)
-
-# %% ../nbs/05_metrics.ipynb #57de177c
-def agieval_math_equiv(pred, gold) -> float:
-    "AGIEval cloze: 1.0 when Hendrycks' `is_equiv` (or, failing that, time-bounded SymPy) says equal."
-    try:
-        p, g = strip_math_v1(pred), strip_math_v1(gold)
-        if p == g: return 1.0
-    except Exception: return float(str(pred) == str(gold))
-    return float(math_equal(p, g))
-
 agieval_math_score = Metric('score', agieval_math_equiv)
+
+# %% ../nbs/05_metrics.ipynb #22e04b8a
+def pass_at_k(n: int, c: int, k: int) -> float:
+    "Chen et al.'s unbiased pass@k from `n` samples of which `c` are right: `1 - C(n-c, k)/C(n, k)`, as a product."
+    if not (0 <= c <= n and 1 <= k <= n):
+        raise ValueError(f'pass_at_k(n={n}, c={c}, k={k}): need 0 <= c <= n and 1 <= k <= n')
+    if n - c < k: return 1.0   # every draw of k contains a right sample
+    prod = 1.0
+    for i in range(n - c + 1, n + 1): prod *= 1.0 - k / i   # C(n-c, k)/C(n, k) = prod (i - k)/i over the c top values
+    return 1.0 - prod
+
+# %% ../nbs/05_metrics.ipynb #f301a80d
+def majority(answers) -> str:
+    "The most frequent non-empty answer (ties: the one given first); `''` when none is non-empty."
+    counts, first = {}, {}
+    for i, a in enumerate(answers):
+        a = '' if a is None else str(a)
+        if not a.strip(): continue
+        counts[a] = counts.get(a, 0) + 1; first.setdefault(a, i)
+    return max(counts, key=lambda a: (counts[a], -first[a])) if counts else ''
+
+# %% ../nbs/05_metrics.ipynb #81b81a35
+VOTE_SCORERS = (exact_match, numeric_equal, math_equiv, agieval_math_equiv)   # extracted answers: maj@n applies
+
+def repeat_kinds(metric: Metric) -> tuple:
+    "What repeats add for `metric`: `('pass@k',)` for code (batch scorers), `('maj@n',)` for extracted answers."
+    if metric.batch is not None: return ('pass@k',)
+    if metric.corpus is None and metric.score in VOTE_SCORERS: return ('maj@n',)
+    return ()
+
+def check_ks(k, n: int) -> tuple:
+    "The k values of pass@k for `n` samples: `k` (an int or a list of them, each 1..n), or (1, n) when None."
+    ks = (1, n) if k is None else (k,) if isinstance(k, int) and not isinstance(k, bool) else tuple(k)
+    bad = [x for x in ks if not (isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= n)]
+    if bad: raise ValueError(f'k={k!r}: every k must be a whole number from 1 to n={n}')
+    return tuple(dict.fromkeys(ks))
+
+# %% ../nbs/05_metrics.ipynb #e6d5e6d9
+def repeat_scores(metric: Metric, per: list, preds: list, golds: list, groups: list, k=None) -> list:
+    """`Score`s over items from the per-sample values `per`, predictions and golds of repeated samples (`groups`: each
+    sample's item): `pass@k` for each k or `maj@n`, as `repeat_kinds` says; [] when no item has two samples."""
+    if not (len(per) == len(preds) == len(golds) == len(groups)):
+        raise ValueError('per, preds, golds, groups differ in length')
+    items = {}
+    for v, p, g, it in zip(per, preds, golds, groups):
+        vs, ps, _ = items.setdefault(it, ([], [], g))
+        vs.append(v); ps.append(p)
+    n = max((len(x[0]) for x in items.values()), default=0)
+    if n < 2: return []
+    out = []
+    for kind in repeat_kinds(metric):
+        if kind == 'pass@k':
+            for kk in check_ks(k, n):
+                vals = [pass_at_k(len(v), sum(x == 1.0 for x in v), kk) for v, _, _ in items.values() if len(v) >= kk]
+                out.append(mean_score(f'pass@{kk}', vals))
+        else:
+            out.append(mean_score(f'maj@{n}', [float(metric(majority(p), g)) for _, p, g in items.values()]))
+    return out

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # %% auto #0
-__all__ = ['MEDIUM_ORDER', 'is_section', 'SummaryEntry', 'add_summary_entry', 'first_metrics', 'summary_value', 'summary_frame',
-           'format_table', 'markdown_table']
+__all__ = ['MEDIUM_ORDER', 'is_section', 'SummaryEntry', 'add_summary_entry', 'runs_label', 'first_metrics', 'summary_value',
+           'summary_frame', 'format_table', 'markdown_table']
 
 # %% ../nbs/07_report.ipynb #7eeecdfe
 MEDIUM_ORDER = (
@@ -24,7 +24,7 @@ MEDIUM_ORDER = (
 
 def is_section(row: str) -> bool: return row.startswith('---')
 
-# %% ../nbs/07_report.ipynb #91f681b3
+# %% ../nbs/07_report.ipynb #fe781d90
 @dataclass
 class SummaryEntry:
     "One summary row (one per metric with `metrics`): its version, the subsets it averages, their weights."
@@ -32,17 +32,24 @@ class SummaryEntry:
     subsets: list = field(default_factory=list)   # subset abbrs, as in the scores' `subset` column
     weights: list | None = None                   # one per subset for a weighted average; None: the plain mean
     metrics: tuple = ()                           # metrics averaged one row each; (): each subset's first metric
+    runs: int = 1                                 # samples per item (repeated sampling): the metric is their mean
+    mode: str = 'gen'                             # the summary's mode column: 'gen', or 'ppl' (log-likelihood)
 
-def add_summary_entry(entries: dict, ds, abbr: str) -> dict:
-    "Put subset `abbr` of `ds` (a `Dataset`) into `entries`, summary row name -> `SummaryEntry`, once; returns it."
+def add_summary_entry(entries: dict, ds, abbr: str, runs: int = 1) -> dict:
+    """Put subset `abbr` of `ds` (a `Dataset`) into `entries`, summary row name -> `SummaryEntry`, once; returns it.
+    `runs`: samples per item of the run (repeated sampling)."""
     name, gw = ds.group or abbr, ds.group_weights
-    e = entries.get(name) or SummaryEntry(ds.version)
+    e = entries.get(name) or SummaryEntry(ds.version, mode=getattr(ds, 'mode', 'gen'))
     if abbr not in e.subsets:   # a subset seen before (from another model's rows) is kept once
         entries[name] = SummaryEntry(e.version, e.subsets + [abbr], (e.weights or []) + [gw[abbr]] if gw else None,
-                                     tuple(ds.group_metrics))
+                                     tuple(ds.group_metrics), runs, e.mode)
     return entries
 
-# %% ../nbs/07_report.ipynb #97d5b67e
+# %% ../nbs/07_report.ipynb #3ab148c2
+def runs_label(metric: str, runs: int) -> str:
+    "The summary's name of a metric averaged over `runs` samples per item, as OpenCompass names it."
+    return f'{metric} ({runs} runs average)' if runs > 1 and metric != '-' else metric
+
 def first_metrics(scores) -> dict:
     "(model, subset) -> (metric, score) of each subset's first metric in the tidy `scores`; (model, subset, metric) -> the same for every metric."
     out = {}
@@ -72,8 +79,8 @@ def summary_frame(scores, entries: dict, models: list, full: bool = False, order
         e = entries[name]
         for pm in e.metrics or (None,):
             vals = [summary_value(firsts, m, e.subsets, e.weights, pm) for m in models]
-            metric = next((v[0] for v in vals if v), '-')
-            rows.append([name, e.version if len(e.subsets) == 1 else '-', metric, 'gen' if any(vals) else '-'] +
+            metric = runs_label(next((v[0] for v in vals if v), '-'), e.runs if len(e.subsets) == 1 else 1)
+            rows.append([name, e.version if len(e.subsets) == 1 else '-', metric, e.mode if any(vals) else '-'] +
                         [f'{v[1]:.2f}' if v else '-' for v in vals])
     df = pd.DataFrame(rows, columns=['dataset', 'version', 'metric', 'mode'] + list(models))
     if not full:  # drop sections left empty

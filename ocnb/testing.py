@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['DEFAULT_ANSWER', 'FAULT_KINDS', 'prompt_of', 'body_key', 'fixed_responder', 'reasoning_reply', 'echo_responder',
-           'completion_json', 'error_json', 'test_tokens', 'logprob_reply', 'logprob_responder', 'Faults', 'TestServer',
-           'run_in_thread', 'server_from_args', 'main']
+           'repeat_responder', 'completion_json', 'error_json', 'test_tokens', 'logprob_reply', 'logprob_responder',
+           'Faults', 'TestServer', 'run_in_thread', 'server_from_args', 'main']
 
 # %% ../nbs/01_testing.ipynb #4b0598d7
 import argparse, asyncio, hashlib, itertools, json, socket, struct, sys, threading, time
@@ -64,6 +64,18 @@ def reasoning_reply(answer=None, thinking: str = '', form: str = 'field', cut: b
 def echo_responder(body: dict) -> str:
     "Answers with the question itself, so each reply can be checked against its request."
     return 'echo: ' + prompt_of(body)
+
+# %% ../nbs/01_testing.ipynb #69d9e78a
+def repeat_responder(answer_for):
+    """A responder for repeated sampling: `answer_for(body, j)`, where `j` counts the earlier answers to the same
+    prompt (0 for the first arrival, 1 for the second...), so a test can script how many of an item's samples are
+    right."""
+    seen = Counter()
+    def respond(body):
+        q = prompt_of(body)
+        j = seen[q]; seen[q] += 1
+        return answer_for(body, j)
+    return respond
 
 # %% ../nbs/01_testing.ipynb #bc4c2694
 def _usage(prompt: str, text, thinking: str = '') -> dict:
