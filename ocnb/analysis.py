@@ -7,19 +7,33 @@ from __future__ import annotations
 import math
 
 # %% auto #0
-__all__ = ['dataset_scores', 'category_scores', 'mcnemar_exact', 'paired_bootstrap', 'compare', 'plot_scores', 'plot_latency',
-           'plot_tokens', 'plot_compare', 'plot_result']
+__all__ = ['CJK_FONTS', 'dataset_category', 'dataset_scores', 'category_scores', 'mcnemar_exact', 'paired_bootstrap', 'compare',
+           'cjk_font', 'plot_scores', 'latencies', 'plot_latency', 'plot_tokens', 'plot_compare', 'plot_result']
 
-# %% ../nbs/11_analysis.ipynb #b03b8493
-def _category(name: str) -> str:
+# %% ../nbs/11_analysis.ipynb #e4b4bbbc
+def _section(row: str) -> str: return row.strip('- ')
+
+def dataset_category(name: str) -> str:
+    """The category dataset `name` is shown under, the same in the summary, the plots and the form's picker: the
+    summary section its row falls in (OpenCompass's, such as '推理 Reasoning' for gsm8k), else the section named by the
+    registry's `category` (its English word), else that category itself (such as 'Math')."""
     from ocnb.datasets import get_dataset
-    try: return get_dataset(name).category
+    from ocnb.report import MEDIUM_ORDER, is_section
+    try: ds = get_dataset(name)
     except Exception: return 'Other'
+    rows = {ds.group} if ds.group else {ds.abbr.format(subset=s) for s in ds.subsets} if ds.subsets else {ds.abbr}
+    sec = None
+    for r in MEDIUM_ORDER:
+        if is_section(r): sec = _section(r)
+        elif r in rows: return sec
+    named = {_section(r).split()[-1]: _section(r) for r in MEDIUM_ORDER if is_section(r)}
+    return named.get(ds.category, ds.category)
 
 def dataset_scores(scores) -> 'pd.DataFrame':
     "One row per model × dataset: naive mean over subsets, a combined 95% CI, n, and the dataset's category."
     import numpy as np
-    s = scores.assign(half=(scores.ci_high - scores.ci_low) / 2)
+    head = scores.drop_duplicates(['model', 'dataset', 'subset'], keep='first')   # each subset's headline metric
+    s = head.assign(half=(head.ci_high - head.ci_low) / 2)
     g = s.groupby(['model', 'dataset'], sort=False)
     out = g.agg(metric=('metric', 'first'), score=('score', 'mean'), n=('n', 'sum'), n_errors=('n_errors', 'sum'),
                 k=('subset', 'size'), lo=('ci_low', 'first'), hi=('ci_high', 'first'),
@@ -27,7 +41,7 @@ def dataset_scores(scores) -> 'pd.DataFrame':
     one = out.k == 1   # a single subset keeps its own (Wilson or bootstrap) interval
     out['ci_low'] = out.lo.where(one, (out.score - out.half).clip(lower=0))
     out['ci_high'] = out.hi.where(one, (out.score + out.half).clip(upper=100))
-    out['category'] = out.dataset.map(_category)
+    out['category'] = out.dataset.map(dataset_category)
     return out[['model', 'dataset', 'category', 'metric', 'score', 'ci_low', 'ci_high', 'n', 'n_errors', 'k']]
 
 # %% ../nbs/11_analysis.ipynb #c361be4f
@@ -89,7 +103,23 @@ def compare(res, a: str | None = None, b: str | None = None, n_boot: int = 2000,
     out.attrs['models'] = (a, b)
     return out
 
-# %% ../nbs/11_analysis.ipynb #f8bd7492
+# %% ../nbs/11_analysis.ipynb #df284aeb
+CJK_FONTS = ('Noto Sans CJK SC', 'Noto Sans CJK JP', 'Source Han Sans SC', 'WenQuanYi Zen Hei', 'WenQuanYi Micro Hei',
+             'SimHei', 'Microsoft YaHei', 'PingFang SC', 'Heiti SC', 'Arial Unicode MS')
+
+def cjk_font():
+    "The first of `CJK_FONTS` that matplotlib can use, or None."
+    from matplotlib import font_manager
+    have = {f.name for f in font_manager.fontManager.ttflist}
+    return next((f for f in CJK_FONTS if f in have), None)
+
+def _label_font(labels) -> tuple:
+    "`(labels, font kwargs)` for tick labels that may hold Chinese: a CJK font as fallback, else English words only."
+    if all(str(t).isascii() for t in labels): return list(labels), {}
+    f = cjk_font()
+    if f: return list(labels), {'fontfamily': ['DejaVu Sans', f]}
+    return [' '.join(w for w in str(t).split() if w.isascii()) or str(t) for t in labels], {}
+
 def _colors(models):
     import matplotlib
     cmap = matplotlib.colormaps['tab10']
@@ -110,23 +140,37 @@ def plot_scores(res, ax=None, by: str = 'dataset'):
         y = np.arange(len(names)) + (len(models) - 1 - i - (len(models) - 1) / 2) * h
         err = None if by != 'dataset' else [d.score - d.ci_low, d.ci_high - d.score]
         ax.barh(y, d.score, height=h * 0.9, xerr=err, color=col[m], label=m, capsize=2, error_kw={'lw': 0.8})
-    ax.set_yticks(np.arange(len(names)), names)
+    ticks, font = _label_font(names)
+    ax.set_yticks(np.arange(len(names)), ticks, **font)
     ax.set_xlim(0, 100); ax.set_xlabel('score (95% CI)' if by == 'dataset' else 'mean score of its datasets')
     ax.set_title('per dataset' if by == 'dataset' else 'per category', loc='left', fontsize=10)
     ax.grid(axis='x', alpha=0.3)
     return ax
 
+def latencies(res) -> tuple:
+    "`(models, per-model latency arrays, cached count)`: successful requests actually sent (cache hits took none)."
+    s, models = res.samples[res.samples.error.isna()], _models(res)
+    cached = s['cached'].fillna(False).astype(bool) if 'cached' in s else s.error.notna()
+    sent = s[~cached]
+    return models, [sent[sent.model == m].latency_s.dropna().to_numpy() for m in models], int(cached.sum())
+
 def plot_latency(res, ax=None):
-    "Box plots of request latency (s) per model, successful requests only."
+    "Box plots of request latency (s) per model: successful requests that were sent (cached replies are left out)."
     import matplotlib.pyplot as plt
     ax = ax or plt.figure(figsize=(5, 3)).add_subplot()
-    s, models = res.samples[res.samples.error.isna()], _models(res)
-    data = [s[s.model == m].latency_s.dropna().to_numpy() for m in models]
+    models, data, n_cached = latencies(res)
+    title = 'latency' + (f' ({n_cached} cached replies left out)' if n_cached else '')
+    ax.set_title(title, loc='left', fontsize=10)
+    ax.set_xlabel('latency per request (s)'); ax.grid(axis='x', alpha=0.3)
+    if not any(len(d) for d in data):
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, 'every reply came from the response cache:\nno request was sent, so no latency to show',
+                ha='center', va='center', transform=ax.transAxes, fontsize=9, color='0.3')
+        return ax
     kw = dict(showfliers=True, flierprops={'markersize': 2})
     try: ax.boxplot(data, orientation='horizontal', **kw)     # matplotlib >= 3.10
     except TypeError: ax.boxplot(data, vert=False, **kw)
     ax.set_yticks(range(1, len(models) + 1), models)
-    ax.set_xlabel('latency per request (s)'); ax.set_title('latency', loc='left', fontsize=10); ax.grid(axis='x', alpha=0.3)
     return ax
 
 def plot_tokens(res, ax=None):
@@ -142,7 +186,7 @@ def plot_tokens(res, ax=None):
     ax.set_title('response length', loc='left', fontsize=10)
     return ax
 
-# %% ../nbs/11_analysis.ipynb #aa7f4e75
+# %% ../nbs/11_analysis.ipynb #6e141688
 def plot_compare(cmp, ax=None):
     "Differences `a − b` per dataset with paired bootstrap 95% CIs and McNemar p-values (from `compare`)."
     import numpy as np, matplotlib.pyplot as plt
@@ -151,15 +195,19 @@ def plot_compare(cmp, ax=None):
     y = np.arange(len(cmp))[::-1]
     sig = (cmp.ci_low > 0) | (cmp.ci_high < 0)
     ax.errorbar(cmp['diff'], y, xerr=[cmp['diff'] - cmp.ci_low, cmp.ci_high - cmp['diff']], fmt='none', ecolor='0.4', capsize=3)
-    ax.scatter(cmp['diff'], y, c=np.where(sig, '#c33', '0.3'), zorder=3)
+    for mask, color, label in ((sig, '#c33', 'interval excludes 0: a real difference'),
+                               (~sig, '0.3', 'interval includes 0: could be chance')):
+        m = np.asarray(mask, dtype=bool)
+        if m.any(): ax.scatter(cmp['diff'].to_numpy()[m], y[m], c=color, zorder=3, label=label)
     ax.axvline(0, color='0.5', lw=0.8, ls='--')
     ax.set_yticks(y, cmp.dataset)
     lim = max(5.0, float(np.nanmax(np.abs(cmp[['ci_low', 'ci_high']].to_numpy()))) * 1.1) if len(cmp) else 5.0
     ax.set_xlim(-lim, lim)
     for yi, p in zip(y, cmp.p_mcnemar):
         if not math.isnan(p): ax.annotate(f'p={p:.2g}', (1.01, yi), xycoords=('axes fraction', 'data'), va='center', fontsize=8)
-    ax.set_xlabel(f'{a} − {b} (points, paired 95% CI)')
+    ax.set_xlabel(f'{a} − {b} (points, paired 95% CI; right of 0: {a} better; p: exact McNemar)')
     ax.set_title(f'{a} vs {b}', loc='left', fontsize=10); ax.grid(axis='x', alpha=0.3)
+    ax.legend(loc='lower right', bbox_to_anchor=(1, 1), ncols=2, fontsize=8, frameon=False, borderaxespad=0.2)
     return ax
 
 # %% ../nbs/11_analysis.ipynb #079a5963

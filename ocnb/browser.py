@@ -9,7 +9,8 @@ from .config import patch_to
 from .pipeline import EvalResult
 
 # %% auto #0
-__all__ = ['OUTCOMES', 'sample_outcome', 'filter_samples', 'disagreements', 'sample_html', 'pair_html', 'SampleBrowser']
+__all__ = ['OUTCOMES', 'sample_outcome', 'filter_samples', 'disagreements', 'subset_label', 'sample_html', 'pair_html',
+           'SampleBrowser']
 
 # %% ../nbs/12_browser.ipynb #0f08718c
 OUTCOMES = ('correct', 'wrong', 'error', 'unscored')
@@ -51,19 +52,38 @@ def disagreements(samples, a: str, b: str, on: str = 'prediction') -> 'pd.DataFr
     x, y = (w[f'{on}_{a}'].astype(str), w[f'{on}_{b}'].astype(str))
     return w[x != y].reset_index()
 
-# %% ../nbs/12_browser.ipynb #f87094f2
+# %% ../nbs/12_browser.ipynb #a7612777
+def subset_label(dataset: str, subset) -> str:
+    """`subset` as shown next to its dataset, without repeating it: '' for a dataset of one subset (ARC_c's 'ARC-c'),
+    else the subset's own part ('computer_network' for ceval's 'ceval-computer_network')."""
+    from ocnb.datasets import get_dataset
+    subset = '' if subset is None else str(subset)
+    try: ds = get_dataset(dataset)
+    except Exception: ds = None
+    same = lambda a, b: a.replace('-', '_').lower() == b.replace('-', '_').lower()
+    if ds is None: return '' if same(subset, dataset) else subset
+    if not ds.subsets: return ''
+    head = ds.abbr.split('{subset}')[0]
+    return subset[len(head):] if head and subset.startswith(head) else subset
+
+# %% ../nbs/12_browser.ipynb #75b644c6
 _BADGE = {'correct': '#2a7', 'wrong': '#c33', 'error': '#b70', 'unscored': '#777'}
 
 def _pre(text) -> str:
     return ("<pre style='white-space:pre-wrap;max-height:16em;overflow:auto;background:#f6f6f6;padding:6px;margin:2px 0'>"
             f"{html.escape('' if text is None else str(text))}</pre>")
 
+def _where(row) -> str:
+    "The dataset, and the subset when it adds something, escaped."
+    sub = subset_label(row['dataset'], row.get('subset'))
+    return html.escape(str(row['dataset'])) + (f' · {html.escape(sub)}' if sub else '')
+
 def sample_html(row, outcome: str | None = None) -> str:
     "HTML for one sample row: header, outcome, gold, extracted answer, response, collapsible prompt."
     oc = outcome or ('error' if row.get('error') is not None and row.get('error') == row.get('error') else
                      'unscored' if row.get('correct') is None else 'correct' if row.get('correct') else 'wrong')
     e = lambda v: html.escape('' if v is None else str(v))
-    head = (f"<b>{e(row['model'])}</b> · {e(row['dataset'])} · {e(row['subset'])} · #{e(row['sample_id'])} "
+    head = (f"<b>{e(row['model'])}</b> · {_where(row)} · #{e(row['sample_id'])} "
             f"<span style='color:white;background:{_BADGE[oc]};padding:1px 6px;border-radius:3px'>{oc}</span>")
     facts = f"gold <b>{e(row['gold'])}</b> · extracted <b>{e(row['prediction'])}</b>"
     if oc == 'error': facts += f" · error <code>{e(row['error'])}</code>"
@@ -75,11 +95,11 @@ def pair_html(row, a: str, b: str) -> str:
     e = lambda v: html.escape('' if v is None else str(v))
     col = lambda m: (f"<div style='flex:1;min-width:0'><b>{e(m)}</b>: <b>{e(row[f'prediction_{m}'])}</b> "
                      f"({'right' if row[f'correct_{m}'] else 'wrong'}){_pre(row[f'response_{m}'])}</div>")
-    return (f"<div class='ocnb-pair'>{e(row['dataset'])} · {e(row['subset'])} · #{e(row['sample_id'])} · gold <b>{e(row['gold'])}</b>"
+    return (f"<div class='ocnb-pair'>{_where(row)} · #{e(row['sample_id'])} · gold <b>{e(row['gold'])}</b>"
             f"<div style='display:flex;gap:8px'>{col(a)}{col(b)}</div>"
             f"<details><summary><i>prompt</i></summary>{_pre(row['prompt'])}</details></div>")
 
-# %% ../nbs/12_browser.ipynb #f9bb3ffd
+# %% ../nbs/12_browser.ipynb #029bf7d1
 class SampleBrowser:
     "Browse the samples of an `EvalResult` (or a samples DataFrame) in a notebook."
     ALL = '(all)'
@@ -94,7 +114,9 @@ class SampleBrowser:
         self.outcome = W.ToggleButtons(options=[A, 'correct', 'wrong', 'error'], value=A, description='Outcome',
                                        style={'button_width': '70px'})
         self.search = W.Text(description='Search', placeholder='text in prompt, response, answer or gold', layout=W.Layout(width='440px'))
-        self.versus = W.Dropdown(options=['—'] + models, value=versus or '—', description='Disagree with', style={'description_width': 'initial'})
+        self.versus = W.Dropdown(options=['—'] + models, value=versus or '—', description='Disagree with',
+                                 style={'description_width': 'initial'})
+        if len(models) < 2: self.versus.layout.display = 'none'   # one model: nobody to disagree with
         self.prev, self.next = W.Button(icon='chevron-left', layout=W.Layout(width='40px')), W.Button(icon='chevron-right', layout=W.Layout(width='40px'))
         self.count, self.view = W.HTML(), W.HTML()
         self.i, self.rows = 0, S
@@ -110,13 +132,16 @@ class SampleBrowser:
 
     def _v(self, w): return None if w.value in (self.ALL, '—', '') else w.value
 
-# %% ../nbs/12_browser.ipynb #0326959f
+# %% ../nbs/12_browser.ipynb #d99ace13
 @patch_to(SampleBrowser)
 def _changed(self, change):
     if change['owner'] is self.dataset:
         d = self._v(self.dataset)
-        subs = [] if d is None else list(dict.fromkeys(self.samples[self.samples.dataset == d].subset))
-        self.subset.options = [self.ALL] + subs; self.subset.value = self.ALL
+        subs = [] if d is None else sorted(set(self.samples[self.samples.dataset == d].subset),
+                                           key=lambda x: subset_label(d, x).lower())
+        self.subset.options = [(self.ALL, self.ALL)] + [(subset_label(d, x) or x, x) for x in subs]
+        self.subset.value = self.ALL
+        self.subset.layout.display = None if len(subs) > 1 else 'none'   # a dataset of one subset: nothing to pick
     self.refresh()
 
 @patch_to(SampleBrowser)

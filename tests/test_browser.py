@@ -68,9 +68,20 @@ def lab(tmp_path):
     except subprocess.TimeoutExpired: proc.kill()
     log.close()
 
+ROWS_WHOLE = """g => { const r = g.getBoundingClientRect();
+    const seen = [...g.children].filter(c => c.offsetParent !== null).map(c => c.getBoundingClientRect())
+                                .filter(b => b.bottom > r.top + 1 && b.top < r.bottom - 1);
+    return seen.length > 0 && seen.every(b => b.top >= r.top - 1 && b.bottom <= r.bottom + 1); }"""
+
+def _in_view(box, page) -> bool:
+    vw, vh = page.viewport_size['width'], page.viewport_size['height']
+    return (box is not None and box['x'] >= 0 and box['y'] >= 0 and box['x'] + box['width'] <= vw
+            and box['y'] + box['height'] <= vh)
+
 def test_form_in_jupyterlab(browser, lab):
+    "The form tutorial's first form at 1280x800, used as a newcomer would; after Run the summary is on screen."
     url, tmp = lab
-    page = browser.new_page(viewport={'width': 1100, 'height': 2600})   # tall: the whole form in view
+    page = browser.new_page(viewport={'width': 1280, 'height': 800})   # a laptop screen
     page.goto(url)
     page.wait_for_selector('.jp-Notebook', timeout=60_000)
     try: page.locator('.jp-Dialog button:has-text("Select")').click(timeout=10_000)   # "Select Kernel": the default
@@ -88,28 +99,50 @@ def test_form_in_jupyterlab(browser, lab):
     form.locator('.widget-button:has-text("Test connection")').nth(1).click()
     form.get_by_text('2 models at').nth(1).wait_for(timeout=30_000)
     form.locator('.widget-dropdown:has(label:has-text("Model")) select').nth(1).select_option('model-b')
+    api = form.locator('.widget-toggle-button:has-text("completions")').first
+    assert api.evaluate('e => e.scrollWidth <= e.clientWidth'), 'the "completions" button cuts its text'
+    assert form.locator('.widget-button:has-text("Code"), .widget-toggle-button:text-is("Code")').count() <= 1
+    # the dataset grid shows whole rows, also after a scroll that stops mid-row (it snaps to rows)
+    form.locator('.lm-TabBar-tab:has-text("Datasets")').first.click()
+    grid = form.locator('.ocnb-grid')
+    grid.wait_for()
+    assert grid.evaluate(ROWS_WHOLE), 'the dataset grid cuts a row'
+    grid.evaluate('g => { g.scrollTop = 41; }')
+    page.wait_for_function(ROWS_WHOLE, arg=grid.element_handle(), timeout=10_000)
+    form.locator('.lm-TabBar-tab:has-text("Settings")').first.click()
     form.locator('.widget-text:has(label:has-text("Limit")) input').fill('8')
     form.locator('.widget-text:has(label:has-text("Limit")) input').press('Enter')
+    form.locator('.lm-TabBar-tab:has-text("Models")').first.click()   # back on the tallest tab, as after testing
     form.locator('.widget-button:has-text("Run")').first.click()
     form.locator('.lm-TabBar-tab:has-text("Summary")').wait_for(timeout=120_000)
-    summary = form.locator('table:has-text("ARC-c")')
-    summary.first.wait_for()
-    text = summary.first.inner_text()
+    summary = form.locator('.ocnb-table table:has-text("ARC-c")').first
+    summary.wait_for()
+    assert _in_view(summary.bounding_box(), page), f'summary not on screen after Run: {summary.bounding_box()}'
+    text = summary.inner_text()
     assert 'model-a' in text and 'model-b' in text and 'gsm8k' in text, text
     assert 'done: 32 samples' in form.inner_text()            # 8 items x 2 datasets x 2 models
-    form.screenshot(path=str(tmp/'form.png'))
+    page.screenshot(path=str(tmp/'form.png'))
     form.locator('.lm-TabBar-tab:has-text("Plots")').click()
     img = form.locator('.widget-image')
     img.wait_for()
     assert img.evaluate('e => e.naturalWidth') > 300
-    form.screenshot(path=str(tmp/'form_plots.png'))
-    _keep(tmp/'form.png', 'form.png'); _keep(tmp/'form_plots.png', 'form_plots.png')
+    page.screenshot(path=str(tmp/'form_plots.png'))
+    # the form on an empty data folder: its no-data state and the download button are on screen when scrolled to
+    nodata = page.locator('.jp-OutputArea-output').filter(has=page.get_by_text('No benchmark data')).first
+    nodata.scroll_into_view_if_needed()
+    for part in (nodata.get_by_text('No benchmark data').first, nodata.get_by_text('ARC_c · no data').first,
+                 nodata.locator('.widget-button:has-text("Download data")')):
+        part.wait_for(state='visible', timeout=30_000)
+        assert _in_view(part.bounding_box(), page), part
+    page.screenshot(path=str(tmp/'form_nodata.png'))
+    for name in ('form.png', 'form_plots.png', 'form_nodata.png'): _keep(tmp/name, name)
 
 @pytest.fixture(scope='module')
 def docs():
-    "The HTML docs of the index and the form tutorial, built by tools/build_docs.py and served on 127.0.0.1."
-    r = subprocess.run([sys.executable, str(root/'tools'/'build_docs.py'), '--only', r'^(index|tutorials/form)\.ipynb$'],
-                       capture_output=True, text=True, cwd=root)
+    """The HTML docs built by tools/build_docs.py and served on 127.0.0.1: every page, the index and the form tutorial
+    executed (for their widgets), the others as stored (for titles, sidebar and what the pages show)."""
+    build = [sys.executable, str(root/'tools'/'build_docs.py'), '--exec', r'^(index|tutorials/form)\.ipynb$']
+    r = subprocess.run(build, capture_output=True, text=True, cwd=root)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root/'_docs'))
     handler.log_message = lambda *a: None
@@ -119,7 +152,7 @@ def docs():
     srv.shutdown(); srv.server_close()
 
 def test_docs_render_widgets(browser, docs, tmp_path):
-    page = browser.new_page(viewport={'width': 1200, 'height': 900})
+    page = browser.new_page(viewport={'width': 1280, 'height': 800})
     external = []
     page.on('request', lambda r: external.append(r.url) if not r.url.startswith((docs, 'data:', 'blob:')) else None)
     page.goto(f'{docs}/tutorials/form.html')
@@ -128,7 +161,42 @@ def test_docs_render_widgets(browser, docs, tmp_path):
     assert page.locator('.lm-TabBar-tab:has-text("Summary")').count() >= 1
     assert page.locator('table:has-text("ARC-c")').count() >= 1
     assert not [u for u in external if 'unpkg' in u or 'jsdelivr' in u or 'cdnjs' in u], external
+    page.locator('table:has-text("ARC-c")').first.scroll_into_view_if_needed()   # the finished run, its summary
     page.screenshot(path=str(tmp_path/'docs_form.png'))
     _keep(tmp_path/'docs_form.png', 'docs_form.png')
     page.goto(f'{docs}/index.html')
     assert 'ocnb' in page.title() or page.locator('h1:has-text("ocnb")').count()
+
+MACHINERY = ('show_doc(', '#|', 'In [', 'In\xa0[', 'Out[', '{target=')   # directives, calls, prompts, attributes
+
+def _sidebar(page) -> list:
+    "The sidebar as [(group, [(href, label), ...]), ...]."
+    return page.eval_on_selector_all('nav.ocnb-sidebar section', """ss => ss.map(s => [s.dataset.group,
+        [...s.querySelectorAll('a')].map(a => [a.getAttribute('href'), a.textContent])])""")
+
+def test_docs_pages(browser, docs):
+    "Every page: titled by its notebook's first heading, one title each, no nbdev machinery, in a grouped sidebar."
+    page = browser.new_page(viewport={'width': 1280, 'height': 800})
+    page.goto(f'{docs}/index.html')
+    side = _sidebar(page)
+    assert [g for g, _ in side] == ['Home', 'Tutorials', 'API'], side
+    links = [(h, t) for _, items in side for h, t in items]
+    built = sorted(p.relative_to(root/'_docs').as_posix() for p in (root/'_docs').rglob('*.html'))
+    assert sorted(h for h, _ in links) == built, 'each page once in the sidebar'
+    stages = sorted(p.stem for p in (root/'nbs').glob('[0-9]*.ipynb'))   # pipeline order: the notebooks' numbers
+    import re
+    assert [h for h, _ in side[2][1]] == [re.sub(r'^\d+[a-z]?_', '', s) + '.html' for s in stages]
+    assert side[1][1][0][0] == 'tutorials/quickstart.html', side[1]
+    for h, label in links:
+        assert not re.search(r'[{}`=]|#\|', label), f'raw text in the sidebar: {label!r}'
+    titles = []
+    for href, label in links:
+        page.goto(f'{docs}/{href}')
+        h1 = page.locator('h1').first.inner_text().replace('\u00b6', '').strip()
+        assert page.title() == h1 == label, (href, page.title(), h1, label)
+        text = page.locator('body').inner_text()
+        shown = [m for m in MACHINERY if m in text]
+        assert not shown, f'{href} shows {shown}'
+        assert page.locator('nav.ocnb-sidebar a[aria-current=page]').get_attribute('href').endswith(href.split('/')[-1])
+        titles.append(page.title())
+    assert len(set(titles)) == len(titles), [t for t in titles if titles.count(t) > 1]

@@ -6,7 +6,7 @@
 3. nbconvert renders each to HTML; the widgets' saved state is rendered by @jupyter-widgets/html-manager
    installed with npm in tools/docs/ (copied to _docs/_static/), with require.js from the same place.
 
-Usage: python tools/build_docs.py [--only NAME_REGEX] [--no-exec]"""
+Usage: python tools/build_docs.py [--only NAME_REGEX] [--no-exec | --exec NAME_REGEX]"""
 import argparse, os, re, shutil, subprocess, sys, html
 from pathlib import Path
 
@@ -85,10 +85,48 @@ def page_name(rel: Path) -> Path:
     "`05_metrics.ipynb` -> `metrics.html` (the number orders the sidebar; nbdev drops it from URLs)."
     return rel.with_name(re.sub(r'^\d+[a-z]?_', '', rel.stem) + '.html')
 
+# the tutorials in a newcomer's order; others follow by name
+TUTORIALS = ('quickstart', 'form', 'compare', 'own_dataset', 'offline_data', 'local_model', 'reasoning_models')
+
+def plain(title: str) -> str:
+    "A title as plain text: no markdown code marks or emphasis."
+    return re.sub(r'[`*]', '', title).strip()
+
+def sidebar_groups(pages) -> list:
+    """`[(group, [(page, title), ...]), ...]`: the home page, the tutorials (a newcomer's order, then the rest by name)
+    and the API stages in pipeline order (the notebooks' numbers); each page once."""
+    seen, home, tuts, api = set(), [], [], []
+    for page, title, src in pages:
+        if page in seen: continue
+        seen.add(page)
+        group = home if page.as_posix() == 'index.html' else tuts if 'tutorials' in page.parts else api
+        group.append((page, title, src))
+    rank = lambda p: (TUTORIALS.index(p[0].stem) if p[0].stem in TUTORIALS else len(TUTORIALS), p[0].stem)
+    tuts.sort(key=rank); api.sort(key=lambda p: p[2].as_posix())   # 05a_sandbox after 05_metrics, as in the stage table
+    groups = [('Home', home), ('Tutorials', tuts), ('API', api)]
+    return [(g, [(p, t) for p, t, _ in items]) for g, items in groups if items]
+
+PAGE_CSS = """<style>
+nav.ocnb-sidebar{position:fixed;top:0;left:0;bottom:0;width:230px;overflow-y:auto;padding:12px 10px;
+ box-sizing:border-box;border-right:1px solid #ddd;background:#fafafa;font-family:sans-serif;font-size:13px;
+ line-height:1.5;z-index:10}
+nav.ocnb-sidebar h2{font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:#666;margin:14px 0 4px}
+nav.ocnb-sidebar a{display:block;color:#1a5fb4;text-decoration:none;padding:1px 4px;border-radius:3px}
+nav.ocnb-sidebar a[aria-current=page]{background:#e3ecf7;font-weight:bold}
+body[data-ocnb-page]{padding-left:250px!important}
+.jupyter-widgets{font-family:system-ui,'Helvetica Neue',Arial,'Noto Sans','Noto Sans CJK SC',sans-serif}
+.jupyter-widgets pre,.jupyter-widgets code{font-family:ui-monospace,'DejaVu Sans Mono',monospace}
+</style>"""
+
 def nav(pages, here: Path) -> str:
+    "The sidebar of page `here`: its groups, each a heading and links; the current page marked."
     up = '../' * (len(here.parts) - 1)
-    items = ''.join(f"<a href='{up}{p.as_posix()}' style='margin-right:1em'>{html.escape(t)}</a>" for p, t in pages)
-    return f"<nav style='padding:6px 12px;border-bottom:1px solid #ddd;font-family:sans-serif;font-size:13px'>{items}</nav>"
+    out = []
+    for group, items in sidebar_groups(pages):
+        links = ''.join(f"<a href='{up}{p.as_posix()}'{' aria-current=page' if p == here else ''}>{html.escape(t)}</a>"
+                        for p, t in items)
+        out.append(f"<section data-group='{html.escape(group)}'><h2>{html.escape(group)}</h2>{links}</section>")
+    return f"{PAGE_CSS}<nav class='ocnb-sidebar'>{''.join(out)}</nav>"
 
 def frontmatter(nb) -> dict:
     "The YAML front matter `proc_nbs` makes of a notebook's title cell (title, description), as a dict."
@@ -106,6 +144,44 @@ def title_cell(nb):
     nb.cells[0] = nbformat.v4.new_markdown_cell(md)
     return nb
 
+def _directives(source: str) -> dict:
+    "The cell's leading `#| key: value` lines as a dict (`#| hide` gives {'hide': ''})."
+    d = {}
+    for line in source.splitlines():
+        if not line.strip(): continue
+        if not line.lstrip().startswith('#|'): break
+        k, _, v = line.lstrip()[2:].partition(':')
+        d[k.strip()] = v.strip()
+    return d
+
+_LINK_ATTRS = re.compile(r'\[([^\]]*)\]\(([^)\s]*)\)\{([^}]*)\}')   # [text](url){target="_blank" style="..."}
+
+def _link_attrs(md: str) -> str:
+    "Pandoc's link attributes, which only Quarto reads, as HTML links."
+    return _LINK_ATTRS.sub(lambda m: f'<a href="{m.group(2)}" {m.group(3)}>{m.group(1)}</a>', md)
+
+def quarto_cells(nb):
+    """Do what Quarto does with nbdev's cell directives, since nbconvert shows them as code: `include: false` and
+    `hide` drop a cell, `echo: false` its code, `output: false` its outputs; the `#|` lines themselves are not shown,
+    and link attributes in Markdown outputs (show_doc's `{target="_blank" ...}`) become HTML."""
+    cells = []
+    for c in nb.cells:
+        if c.cell_type == 'code':
+            d = _directives(c.source)
+            if d.get('include') == 'false' or 'hide' in d: continue
+            c.source = '\n'.join(l for l in c.source.splitlines() if not l.lstrip().startswith('#|')).strip('\n')
+            if d.get('output') == 'false': c.outputs = []
+            if d.get('echo') == 'false' or not c.source.strip():
+                c.metadata.setdefault('transient', {})['remove_source'] = True
+            if not c.source.strip() and not c.outputs: continue
+            for o in c.outputs:
+                md = o.get('data', {}).get('text/markdown')
+                if md: o['data']['text/markdown'] = _link_attrs(md)
+        elif c.cell_type == 'markdown': c.source = _link_attrs(c.source)
+        cells.append(c)
+    nb.cells = cells
+    return nb
+
 def render(procs, assets):
     "HTML for each processed notebook, with the local widget manager and require.js."
     import nbformat
@@ -116,14 +192,15 @@ def render(procs, assets):
     shutil.copy(assets['require.js'], static/'require.js')
     if (root/'docs').exists(): shutil.copytree(root/'docs', out/'docs')
     nbs = {rel: nbformat.read(p, as_version=4) for rel, p in procs}
-    pages = [(page_name(rel), frontmatter(nb).get('title', 'ocnb')) for rel, nb in nbs.items()]
-    pages.sort(key=lambda x: (x[0].name != 'index.html', 'tutorials' not in x[0].parts, str(x[0])))   # home, tutorials, API
+    pages = [(page_name(rel), plain(frontmatter(nb).get('title', 'ocnb')), rel) for rel, nb in nbs.items()]
     for rel, nb in nbs.items():
         page = page_name(rel)
         up = '../' * (len(page.parts) - 1)
         ex = HTMLExporter(template_name='lab', require_js_url=f'{up}_static/require.js',
-                          widget_renderer_url=f'{up}_static/html-manager/embed-amd.js', mathjax_url='')
-        body, _ = ex.from_notebook_node(title_cell(nb))
+                          widget_renderer_url=f'{up}_static/html-manager/embed-amd.js', mathjax_url='',
+                          exclude_input_prompt=True, exclude_output_prompt=True)
+        nb.metadata['title'] = plain(frontmatter(nb).get('title', 'ocnb'))   # the page's <title>
+        body, _ = ex.from_notebook_node(quarto_cells(title_cell(nb)))
         body = body.replace('<body', '<body data-ocnb-page', 1)
         body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + nav(pages, page), body, count=1)
         dst = out/page
@@ -139,6 +216,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--only', help='regex of notebook paths (relative to nbs/) to build')
     ap.add_argument('--no-exec', action='store_true', help='render the notebooks as stored, without executing them')
+    ap.add_argument('--exec', dest='exec_only', metavar='NAME_REGEX',
+                    help='execute only these notebooks (regex of paths relative to nbs/); render the others as stored')
     a = ap.parse_args(argv)
     shared = root.parent/'shared'/'data'
     if 'OCNB_DATA_DIR' not in os.environ and shared.exists(): os.environ['OCNB_DATA_DIR'] = str(shared)
@@ -148,8 +227,9 @@ def main(argv=None):
     if ex_dir.exists(): shutil.rmtree(ex_dir)
     for s in srcs:
         rel = s.relative_to(root/'nbs')
-        print(f'executing {rel}', flush=True)
-        if a.no_exec: (ex_dir/rel).parent.mkdir(parents=True, exist_ok=True); shutil.copy(s, ex_dir/rel)
+        run = not a.no_exec and (a.exec_only is None or re.search(a.exec_only, rel.as_posix()))
+        print(f"{'executing' if run else 'as stored:'} {rel}", flush=True)
+        if not run: (ex_dir/rel).parent.mkdir(parents=True, exist_ok=True); shutil.copy(s, ex_dir/rel)
         else: execute(s, ex_dir/rel)
     from nbdev.serve import proc_nbs
     _only_pure_imports()
