@@ -103,12 +103,12 @@ def error_json(message: str, type='invalid_request_error', code=None, param=None
     "The OpenAI error shape: `{'error': {'message', 'type', 'param', 'code'}}`."
     return {'error': dict(message=message, type=type, param=param, code=code)}
 
-# %% ../nbs/01_testing.ipynb #5ec58e1a
+# %% ../nbs/01_testing.ipynb #7ba7acde
 import re
-_TOKEN = re.compile(r'\s*\S+|\s+')
+_TOKEN = re.compile(r'\s*[A-Za-z0-9]+|\s*\S|\s+')
 
 def test_tokens(text: str) -> list[tuple[str, int]]:
-    "The test server's tokens of `text` with their character offsets: non-space runs, each with the spaces before it."
+    "The test server's tokens of `text` with their offsets: ASCII word runs or one other character, spaces before."
     return [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
 
 def logprob_reply(text: str = ' A', values=None, echo: bool = True, logprobs: bool = True) -> dict:
