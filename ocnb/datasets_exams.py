@@ -13,10 +13,11 @@ from .metrics import (Metric, accuracy, exact_match, agieval_math_score, gaokao_
                           gaokao_per_question)
 
 # %% auto #0
-__all__ = ['MMLU_SUBJECTS', 'MMLU_VERSIONS', 'CEVAL_SUBJECTS', 'CEVAL_VERSIONS', 'CMMLU_SUBJECTS', 'CMMLU_VERSIONS',
-           'AGIEVAL_SINGLE', 'AGIEVAL_MULTI', 'AGIEVAL_CLOZE', 'AGIEVAL_CHINESE', 'AGIEVAL_INTRO', 'AGIEVAL_VERSIONS',
-           'GAOKAO_MCQ', 'GAOKAO_SCORING', 'GAOKAO_VERSIONS', 'prepare_arc', 'prepare_cmmlu', 'prepare_agieval',
-           'agieval_subset', 'gaokao_five_letters', 'prepare_gaokao', 'gaokao_subset']
+__all__ = ['MMLU_SUBJECTS', 'MMLU_VERSIONS', 'MMLU_PPL_VERSIONS', 'CEVAL_SUBJECTS', 'CEVAL_VERSIONS', 'CEVAL_PPL_VERSIONS',
+           'CMMLU_SUBJECTS', 'CMMLU_VERSIONS', 'CMMLU_PPL_VERSIONS', 'AGIEVAL_SINGLE', 'AGIEVAL_MULTI', 'AGIEVAL_CLOZE',
+           'AGIEVAL_CHINESE', 'AGIEVAL_INTRO', 'AGIEVAL_VERSIONS', 'GAOKAO_MCQ', 'GAOKAO_SCORING', 'GAOKAO_VERSIONS',
+           'prepare_arc', 'prepare_cmmlu', 'prepare_agieval', 'agieval_subset', 'gaokao_five_letters', 'prepare_gaokao',
+           'gaokao_subset']
 
 # %% ../nbs/06a_exams.ipynb #1bce64f8
 MMLU_SUBJECTS = tuple(table('mmlu')['subjects'])
@@ -31,6 +32,19 @@ register(Dataset(
     human='{hint}\nQuestion: {input}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nAnswer: ', bot='{target}\n', query_bot=False,
     extractor=mcq4, metric=accuracy, max_out_len=2048, versions=MMLU_VERSIONS))
 
+# %% ../nbs/06a_exams.ipynb #28f789d2
+MMLU_PPL_VERSIONS = table('mmlu')['ppl_versions']
+_MMLU_Q = '{input}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nAnswer: '
+
+register(Dataset(
+    name='mmlu_ppl', abbr='lukaemon_mmlu_{subset}', category='Exam', group='mmlu', subsets=MMLU_SUBJECTS,
+    file='mmlu/test/{subset}_test.csv', shots_file='mmlu/dev/{subset}_dev.csv', n_shots=5, fmt='csv',
+    columns=('input', 'A', 'B', 'C', 'D', 'target'), gold='target',
+    subset_vars=lambda s: {'ppl_hint': f"The following are multiple choice questions (with answers) about  "
+                                       f"{s.replace('_', ' ')}.\n\n"},
+    human='', extractor=str, metric=accuracy, mode='ppl', ppl_for=('mmlu',), versions=MMLU_PPL_VERSIONS,
+    ppl={o: '{ppl_hint}</E>' + _MMLU_Q + o for o in 'ABCD'}, ppl_ice={o: _MMLU_Q + o + '\n' for o in 'ABCD'}))
+
 # %% ../nbs/06a_exams.ipynb #010c7f1f
 CEVAL_SUBJECTS = table('ceval')['subjects']   # subject: [Chinese name, category], from OpenCompass's ceval config
 
@@ -44,6 +58,18 @@ register(Dataset(
     human='以下是中国关于{ch_name}考试的单项选择题，请选出其中的正确答案。\n{question}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\n答案: ', bot='{answer}',
     extractor=mcq4, metric=accuracy, max_out_len=2048, versions=CEVAL_VERSIONS,
     notes='answer read with first_option, not first_capital_postprocess'))
+
+# %% ../nbs/06a_exams.ipynb #48116afc
+CEVAL_PPL_VERSIONS = table('ceval')['ppl_versions']
+_CEVAL_Q = '以下是中国关于{ch_name}考试的单项选择题，请选出其中的正确答案。\n{question}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\n答案: \n'
+
+register(Dataset(
+    name='ceval_ppl', abbr='ceval-{subset}', category='Exam', group='ceval', subsets=tuple(CEVAL_SUBJECTS),
+    file='ceval/formal_ceval/val/{subset}_val.csv', shots_file='ceval/formal_ceval/dev/{subset}_dev.csv', n_shots=5,
+    fmt='csv', subset_vars=lambda s: {'ch_name': CEVAL_SUBJECTS[s][0]},
+    human='', extractor=str, metric=accuracy, mode='ppl', ppl_for=('ceval',), versions=CEVAL_PPL_VERSIONS,
+    ppl={a: '</E>' + _CEVAL_Q + a for a in 'ABCD'}, ppl_ice={a: _CEVAL_Q + a for a in 'ABCD'},
+    ice_sep='\n\n\n', ice_end='\n\n\n\n\n'))
 
 # %% ../nbs/06a_exams.ipynb #008212b7
 def prepare_arc(r: dict) -> dict | None:
@@ -85,6 +111,18 @@ register(Dataset(
     human='以下是关于{ch_name}的单项选择题，请直接给出正确答案的选项。\n题目：{question}\nA. {A}\nB. {B}\nC. {C}\nD. {D}', bot='答案是: {answer}',
     extractor=mcq4, metric=accuracy, max_out_len=2048, versions=CMMLU_VERSIONS,
     notes='answer read with first_option, not first_capital_postprocess'))
+
+# %% ../nbs/06a_exams.ipynb #b15f22c3
+CMMLU_PPL_VERSIONS = table('cmmlu')['ppl_versions']
+_CMMLU_Q = '以下是关于{ch_name}的单项选择题，请直接给出正确答案的选项。\n题目：{question}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\n答案是: '
+
+register(Dataset(
+    name='cmmlu_ppl', abbr='cmmlu-{subset}', category='Exam', group='cmmlu', subsets=tuple(CMMLU_SUBJECTS),
+    file='cmmlu/test/{subset}.csv', shots_file='cmmlu/dev/{subset}.csv', n_shots=5, fmt='csv', prepare=prepare_cmmlu,
+    subset_vars=lambda s: {'ch_name': CMMLU_SUBJECTS[s]},
+    human='', extractor=str, metric=accuracy, mode='ppl', ppl_for=('cmmlu',), versions=CMMLU_PPL_VERSIONS,
+    ppl={a: '</E>' + _CMMLU_Q + a for a in 'ABCD'}, ppl_ice={a: _CMMLU_Q + a for a in 'ABCD'},
+    ice_sep='\n\n\n', ice_end='\n\n\n\n\n'))
 
 # %% ../nbs/06a_exams.ipynb #81b1d5f1
 AGIEVAL_SINGLE = ('gaokao-chinese', 'gaokao-english', 'gaokao-geography', 'gaokao-history', 'gaokao-biology',

@@ -14,9 +14,10 @@ from .metrics import (Metric, accuracy, em_score, tydiqa_em, tydiqa_f1, lambada_
 
 # %% auto #0
 __all__ = ['FLORES_LANGS', 'FLORES_SUBSETS', 'FLORES_VERSIONS', 'OBQA_SUBSETS', 'TNEWS_LABELS', 'TYDIQA_PROMPTS',
-           'TYDIQA_VERSIONS', 'aligned', 'prepare_wsc', 'prepare_chid', 'bleu_for', 'flores_vars', 'prepare_c3',
-           'prepare_multirc', 'prepare_race', 'prepare_obqa', 'prepare_squad', 'metrics_together', 'prepare_tydiqa',
-           'xsum_rows']
+           'TYDIQA_VERSIONS', 'OBQA_PPL_SUBSETS', 'aligned', 'prepare_wsc', 'prepare_chid', 'prepare_wsc_ppl',
+           'prepare_chid_ppl', 'prepare_cluewsc_ppl', 'bleu_for', 'flores_vars', 'prepare_c3', 'prepare_multirc',
+           'prepare_race', 'prepare_obqa', 'prepare_squad', 'metrics_together', 'prepare_tydiqa', 'xsum_rows',
+           'prepare_c3_ppl', 'prepare_multirc_ppl']
 
 # %% ../nbs/06d_language.ipynb #600f98f9
 def aligned(src_path, tgt_path, src='src', tgt='tgt') -> list[dict]:
@@ -72,6 +73,81 @@ choice('chid', 'chid-dev', 'Language', 'FewCLUE/chid/dev_few_all.json',
 choice('cluewsc', 'cluewsc-dev', 'Language', 'FewCLUE/cluewsc/dev_few_all.json',
        '{text}\n此处，“{span2}”是否指代“{span1}“？\nA. 是\nB. 否\n请从”A“，”B“中进行选择。\n答：', 'AB', '5ab83b', prepare=prepare_wsc,
        fmt='jsonl', notes='dev split only; first_option instead of first_capital_postprocess')
+
+# %% ../nbs/06d_language.ipynb #b89d633e
+_WIC_PPL = "Sentence 1: {sentence1}\nSentence 2: {sentence2}\n'{word}' in the above two sentenses are "
+register(Dataset(
+    name='WiC_ppl', abbr='WiC', category='Language', file='SuperGLUE/WiC/val.jsonl',
+    prepare=lambda r: {**r, 'answer': '1' if r['label'] == 'true' else '0'}, gold='answer', human='', extractor=str,
+    metric=accuracy, version='312de9', mode='ppl', ppl_for=('WiC',),
+    ppl={'0': _WIC_PPL + 'different.', '1': _WIC_PPL + 'the same.'}))
+
+# %% ../nbs/06d_language.ipynb #0f8fb64b
+def prepare_wsc_ppl(r: dict) -> dict:
+    "SuperGLUE WSC record -> span1, span2, the text with span1 marked `* … *` and span2 `# … #` (`WSCDatasetV3`), A/B."
+    t, words = r['target'], r['text'].split(' ')
+    s1, n1 = t['span1_index'], len(t['span1_text'].split(' '))
+    s2, n2 = t['span2_index'], len(t['span2_text'].split(' '))
+    out = []
+    for i, w in enumerate(words):
+        if s1 <= i < s1 + n1:
+            if i == s1: out.append(f"* {t['span1_text']} *")
+        elif s2 <= i < s2 + n2:
+            if i == s2: out.append(f"# {t['span2_text']} #")
+        else: out.append(w)
+    return {'span1': t['span1_text'], 'span2': t['span2_text'], 'text': ' '.join(out),
+            'label': {'true': 'A', 'false': 'B'}[r['label']]}
+
+_WSC_PPL = 'Passage: {text}\nDoes the pronoun # {span2} # refer to * {span1} *?\nA. Yes\nB. No\nAnswer: \n'
+register(Dataset(
+    name='WSC_ppl', abbr='WSC', category='Language', file='SuperGLUE/WSC/val.jsonl', prepare=prepare_wsc_ppl,
+    gold='label', human='', extractor=str, metric=accuracy, version='1c4a90', mode='ppl', ppl_for=('WSC',),
+    ppl={'A': _WSC_PPL + 'A', 'B': _WSC_PPL + 'B'}))
+
+# %% ../nbs/06d_language.ipynb #fdfb7f26
+_SUMM_PPL = 'Document:\n{doc}\nSummary:\n{summary}\nIs the summary factually consistent with the document? \n'
+register(Dataset(
+    name='summedits_ppl', abbr='summedits', category='Language', file='summedits/summedits.jsonl', gold='label',
+    human='', extractor=str, metric=accuracy, version='1fbeb6', mode='ppl', ppl_for=('summedits',),
+    ppl={'0': '\n' + _SUMM_PPL + 'No', '1': _SUMM_PPL + 'Yes'},
+    notes="the 'No' option's text starts with a line break, as in OpenCompass's config"))
+
+# %% ../nbs/06d_language.ipynb #01c37ec4
+register(Dataset(
+    name='afqmc_ppl', abbr='afqmc-dev', category='Language', file='CLUE/AFQMC/dev.json', gold='label', human='',
+    extractor=str, metric=accuracy, version='6507d7', mode='ppl', ppl_for=('afqmc',),
+    ppl={l: '语句一：“{sentence1}”\n语句二：“{sentence2}”\n语句一与语句二是关于蚂蚁金融产品的疑问，两者所询问的内容是否完全一致？\n' + t
+         for l, t in (('0', '不完全一致'), ('1', '完全一致'))}))
+
+register(Dataset(
+    name='bustm_ppl', abbr='bustm-dev', category='Language', file='FewCLUE/bustm/dev_few_all.json', gold='label',
+    human='', extractor=str, metric=accuracy, version='96c0e0', mode='ppl', ppl_for=('bustm',),
+    ppl={l: '语句一：“{sentence1}”\n语句二：“{sentence2}”\n请判断语句一和语句二说的是否是一个意思？\n' + t
+         for l, t in (('0', '两句话说的毫不相关。'), ('1', '两句话说是的一个意思。'))}, notes='dev split only'))
+
+# %% ../nbs/06d_language.ipynb #9dc3019d
+def prepare_chid_ppl(r: dict) -> dict:
+    "FewCLUE chid record -> content0-content6 (the blank filled by each candidate, as `CHIDDataset`), answer '0'-'6'."
+    return {**{f'content{i}': r['content'].replace('#idiom#', c) for i, c in enumerate(r['candidates'])},
+            'answer': str(r['answer'])}
+
+register(Dataset(
+    name='chid_ppl', abbr='chid-dev', category='Language', file='FewCLUE/chid/dev_few_all.json',
+    prepare=prepare_chid_ppl,
+    gold='answer', human='', extractor=str, metric=accuracy, version='90451d', mode='ppl', ppl_for=('chid',),
+    ppl={str(i): '以下句子是否通顺？\n{content' + str(i) + '}\n这个句子是通顺的。' for i in range(7)}, notes='dev split only'))
+
+def prepare_cluewsc_ppl(r: dict) -> dict:
+    "FewCLUE cluewsc record -> text, span1, span2, answer '1' (label true) / '0' (`CluewscDataset`)."
+    t = r['target']
+    return {'text': r['text'], 'span1': t['span1_text'], 'span2': t['span2_text'],
+            'answer': '1' if r['label'] == 'true' else '0'}
+
+register(Dataset(
+    name='cluewsc_ppl', abbr='cluewsc-dev', category='Language', file='FewCLUE/cluewsc/dev_few_all.json',
+    prepare=prepare_cluewsc_ppl, gold='answer', human='', extractor=str, metric=accuracy, version='1ca355', mode='ppl',
+    ppl_for=('cluewsc',), ppl={l: '{text}\n此处，代词“{span2}“被用于指代“{span1}“吗?\n' + t for l, t in (('0', '否'), ('1', '是'))},
+    notes='dev split only'))
 
 # %% ../nbs/06d_language.ipynb #f7f1343f
 FLORES_LANGS = table('flores')['languages']   # OpenCompass code: [file code, name, family]
@@ -248,3 +324,72 @@ register(Dataset(
     name='Xsum', abbr='Xsum', category='Understanding', file='Xsum/dev.jsonl', loader=xsum_rows,
     human='Document：{dialogue}\nBased on the previous text, provide a brief single summary:', gold='summary',
     extractor=first_line, metric=xsum_rouge, version='31397e'))
+
+# %% ../nbs/06d_language.ipynb #05ec285e
+def prepare_c3_ppl(doc: list) -> list[dict]:
+    "CLUE C3 file -> one row per question as `C3Dataset`: paragraphs joined by ' ', choices padded with the first."
+    rows = []
+    for paragraphs, questions, *_ in doc:
+        content = ' '.join(''.join(p) for p in paragraphs)
+        for q in questions:
+            ch = list(q['choice']) + [q['choice'][0]] * (4 - len(q['choice']))
+            rows.append({'content': content, 'question': q['question'], **{f'choice{i}': c for i, c in enumerate(ch)},
+                         'label': str(q['choice'].index(q['answer']))})
+    return rows
+
+register(Dataset(
+    name='C3_ppl', abbr='C3', category='Understanding', file='CLUE/C3/dev_0.json', fmt='json', prepare=prepare_c3_ppl,
+    gold='label', human='', extractor=str, metric=accuracy, version='e24a31', mode='ppl', ppl_for=('C3',),
+    ppl={str(i): '文章：{content}\n问题：{question}\n答案：{choice' + str(i) + '}' for i in range(4)}))
+
+# %% ../nbs/06d_language.ipynb #34d50a43
+def prepare_multirc_ppl(r: dict) -> list[dict]:
+    "SuperGLUE MultiRC record -> one row per (question, answer option), label '1' (true) / '0' (`MultiRCDataset`)."
+    return [{'text': r['passage']['text'], 'question': q['question'], 'answer': a['text'], 'label': str(a['label'])}
+            for q in r['passage']['questions'] for a in q['answers']]
+
+_MRC_PPL = '{text}\nQuestion: {question}\nAnswer: {answer}\nIs it true?\n'
+register(Dataset(
+    name='MultiRC_ppl', abbr='MultiRC', category='Understanding', file='SuperGLUE/MultiRC/val.jsonl',
+    prepare=prepare_multirc_ppl, gold='label', human='', extractor=str, metric=accuracy, version='ced824', mode='ppl',
+    ppl_for=('MultiRC',), ppl={'0': _MRC_PPL + 'No, it is false.', '1': _MRC_PPL + 'Yes, it is true.'}))
+
+# %% ../nbs/06d_language.ipynb #a85d38e5
+_RACE_PPL = ('Read the article, and answer the question by replying A, B, C or D.\n\nArticle:\n{article}\n\n'
+             'Q: {question}\n\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nA: ')
+register(Dataset(
+    name='race_ppl', abbr='race-{subset}', category='Understanding', file='race/test/{subset}.jsonl',
+    prepare=prepare_race, gold='answer', subsets=('middle', 'high'), human='', extractor=str, metric=accuracy,
+    version='0c332f', mode='ppl', ppl_for=('race',), ppl={k: _RACE_PPL + k for k in 'ABCD'}))
+
+# %% ../nbs/06d_language.ipynb #d9f99429
+_OBQA_PPL = 'Question: {question_stem}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nAnswer:\n'
+OBQA_PPL_SUBSETS = {'openbookqa': ('openbookqa/Main/test.jsonl', '', '65e9df'),
+                    'openbookqa_fact': ('openbookqa/Additional/test_complete.jsonl', 'Given the fact: {fact1}\n',
+                                        'da3815')}
+
+register(Dataset(
+    name='obqa_ppl', abbr='{subset}', category='Understanding', file='openbookqa/Main/test.jsonl', prepare=prepare_obqa,
+    gold='answerKey', subsets=tuple(OBQA_PPL_SUBSETS), human='', extractor=str, metric=accuracy, mode='ppl',
+    ppl_for=('obqa',), ppl={k: _OBQA_PPL + k for k in 'ABCD'},
+    per_subset=lambda s: dict(file=OBQA_PPL_SUBSETS[s][0], version=OBQA_PPL_SUBSETS[s][2],
+                              ppl={k: OBQA_PPL_SUBSETS[s][1] + _OBQA_PPL + k for k in 'ABCD'})))
+
+# %% ../nbs/06d_language.ipynb #7492b1ec
+register(Dataset(
+    name='csl_ppl', abbr='csl_dev', category='Understanding', file='FewCLUE/csl/dev_few_all.json',
+    prepare=lambda r: {'abst': r['abst'], 'keywords': '，'.join(r['keyword']), 'label': str(r['label'])}, gold='label',
+    human='', extractor=str, metric=accuracy, version='46f772', mode='ppl', ppl_for=('csl',),
+    ppl={'0': '摘要：{abst}', '1': '摘要：{abst}\n关键词：{keywords}'}, notes='dev split only'))
+
+register(Dataset(
+    name='eprstmt_ppl', abbr='eprstmt-dev', category='Understanding', file='FewCLUE/eprstmt/dev_few_all.json',
+    gold='label', human='', extractor=str, metric=accuracy, version='ca49a2', mode='ppl', ppl_for=('eprstmt',),
+    ppl={'Negative': '内容： "{sentence}"。情绪分类：\n消极。', 'Positive': '内容： "{sentence}"。情绪分类：\n积极。'},
+    notes='dev split only'))
+
+register(Dataset(
+    name='tnews_ppl', abbr='tnews-dev', category='Understanding', file='FewCLUE/tnews/dev_few_all.json',
+    prepare=lambda r: {'sentence': r['sentence'], 'label_desc2': TNEWS_LABELS[r['label_desc']]}, gold='label_desc2',
+    human='', extractor=str, metric=accuracy, version='22eff7', mode='ppl', ppl_for=('tnews',),
+    ppl={t: '{sentence}\n上述内容属于什么新闻？\n' + t for t in TNEWS_LABELS.values()}, notes='dev split only'))

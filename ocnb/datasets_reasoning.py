@@ -11,9 +11,11 @@ from .extract import nq_answer, triviaqa_answer, strategyqa_answer, record_answe
 from .metrics import accuracy, em_score, qa_score, siqa_accuracy, bbh_score
 
 # %% auto #0
-__all__ = ['QA_HUMAN', 'NLI3', 'STRATEGYQA_SHOTS', 'BBH_MCQ', 'BBH_FREE', 'BBH_VERSIONS', 'dpr_tsv', 'with_labels',
-           'prepare_csqa', 'prepare_record', 'prepare_hellaswag', 'prepare_piqa', 'prepare_siqa', 'storycloze_rows',
-           'prepare_storycloze', 'prepare_strategyqa', 'prepare_winogrande', 'bbh_rows', 'bbh_subset']
+__all__ = ['QA_HUMAN', 'NLI3', 'CN_NLI_PPL', 'STRATEGYQA_SHOTS', 'BBH_MCQ', 'BBH_FREE', 'BBH_VERSIONS', 'dpr_tsv', 'with_labels',
+           'prepare_csqa', 'prepare_boolq_ppl', 'prepare_record', 'entailment_ppl', 'prepare_hellaswag', 'prepare_piqa',
+           'prepare_siqa', 'storycloze_rows', 'prepare_storycloze', 'prepare_strategyqa', 'prepare_winogrande',
+           'prepare_hellaswag_ppl', 'prepare_piqa_ppl', 'prepare_storycloze_ppl', 'prepare_winogrande_ppl', 'bbh_rows',
+           'bbh_subset']
 
 # %% ../nbs/06c_reasoning.ipynb #4868bd67
 def dpr_tsv(path) -> list[dict]:
@@ -63,6 +65,27 @@ choice('commonsenseqa', 'commonsense_qa', 'Knowledge', 'commonsenseqa/dev_rand_s
        bot='{answerKey}', shots_file='commonsenseqa/train_rand_split.jsonl', n_shots=8, aliases=('commonsense_qa',),
        notes='fixed first 8 train rows as examples instead of the MDL retriever (needs gpt2-xl)')
 
+# %% ../nbs/06c_reasoning.ipynb #f5bdc997
+def prepare_boolq_ppl(r: dict) -> dict:
+    "BoolQ record -> its fields and `answer` '1' (label true) / '0' (anything else), as `BoolQDataset`."
+    return {**r, 'answer': '1' if r['label'] == 'true' else '0'}
+
+register(Dataset(
+    name='BoolQ_ppl', abbr='BoolQ', category='Knowledge', file='SuperGLUE/BoolQ/val.jsonl', prepare=prepare_boolq_ppl,
+    gold='answer', human='', extractor=str, metric=accuracy, version='314b96', mode='ppl', ppl_for=('BoolQ',),
+    ppl={'0': '{passage}\nQuestion: {question}?\nNo', '1': '{passage}\nQuestion: {question}?\nYes'}))
+
+# %% ../nbs/06c_reasoning.ipynb #1db819ab
+_CSQA_Q = 'Question: {question}\nAnswer: \n'
+
+register(Dataset(
+    name='commonsenseqa_ppl', abbr='commonsense_qa', category='Knowledge', file='commonsenseqa/dev_rand_split.jsonl',
+    prepare=prepare_csqa, gold='answerKey', shots_file='commonsenseqa/train_rand_split.jsonl', n_shots=8,
+    human='', extractor=str, metric=accuracy, version='5545e2', mode='ppl', ppl_for=('commonsenseqa',),
+    ppl={k: '</E>' + _CSQA_Q + '{' + k + '}' for k in 'ABCDE'}, ppl_ice={k: _CSQA_Q + '{' + k + '}' for k in 'ABCDE'},
+    ice_sep='\n\n\n', ice_end='\n\n\n\n\n',
+    notes='fixed first 8 train rows as examples instead of the MDL retriever (needs a model to score candidates)'))
+
 # %% ../nbs/06c_reasoning.ipynb #0e3011f0
 NLI3 = {'entailment': 'A', 'contradiction': 'B', 'neutral': 'C'}
 _CN_NLI = '语句一：“{sentence1}”\n语句二：“{sentence2}”\n请问这两句话是什么关系？\nA. 蕴含\n{sp}B. 矛盾\n{sp}C. 无关\n请从“A”，“B”，“C”中进行选择。\n答：'
@@ -105,6 +128,59 @@ register(Dataset(
     human='Passage: {text}\nResult: {question}\n'
     'Question: What entity does ____ refer to in the result? Give me the entity name:',
     gold='answers', gold_fn=keep, extractor=record_answer, metric=em_score, version='30dea0'))
+
+# %% ../nbs/06c_reasoning.ipynb #ff28bb27
+_CN_NLI_PPL = '语句一：“{sentence1}”\n语句二：“{sentence2}”\n请问这两句话是什么关系？\n'
+CN_NLI_PPL = {'contradiction': _CN_NLI_PPL + '矛盾', 'entailment': _CN_NLI_PPL + '蕴含', 'neutral': _CN_NLI_PPL + '无关'}
+
+register(Dataset(
+    name='cmnli_ppl', abbr='cmnli', category='Reasoning', file='CLUE/cmnli/cmnli_public/dev.json',
+    prepare=lambda r: None if r['label'] == '-' else r, gold='label', human='', extractor=str, metric=accuracy,
+    version='fdc6de', mode='ppl', ppl_for=('cmnli',), ppl=CN_NLI_PPL))
+
+# %% ../nbs/06c_reasoning.ipynb #a5b27436
+register(Dataset(
+    name='ocnli_ppl', abbr='ocnli', category='Reasoning', file='CLUE/OCNLI/dev.json', gold='label', human='',
+    extractor=str, metric=accuracy, version='fdc6de', mode='ppl', ppl_for=('ocnli',), ppl=CN_NLI_PPL,
+    notes="rows labelled '-' are kept (OpenCompass's HFDataset does not drop them; they score 0)"))
+
+# %% ../nbs/06c_reasoning.ipynb #6f171aad
+register(Dataset(
+    name='ocnli_fc_ppl', abbr='ocnli_fc-dev', category='Reasoning', file='FewCLUE/ocnli/dev_few_all.json', gold='label',
+    human='', extractor=str, metric=accuracy, version='98dd6e', mode='ppl', ppl_for=('ocnli_fc',),
+    ppl={'contradiction': '阅读文章：{sentence1}\n根据上文，回答如下问题： {sentence2}？\n答：错',
+         'entailment': '阅读文章：{sentence1}\n根据上文，回答如下问题： {sentence2}？\n答：对',
+         'neutral': '如果{sentence1}为真，那么{sentence2}也为真吗?可能'},
+    notes='dev split only'))
+
+# %% ../nbs/06c_reasoning.ipynb #cb411780
+_ENT_PPL = '\nIs the sentence below entailed by the sentence above?\n'
+
+def entailment_ppl(first: str, second: str) -> dict:
+    "The two-label entailment templates of the SuperGLUE ppl configs, over fields `first` and `second`."
+    q = '{' + first + '}\n{' + second + '}' + _ENT_PPL
+    return {'entailment': q + 'Yes', 'not_entailment': q + 'No'}
+
+for _name, _file, _pair, _v in (('AX_b', 'SuperGLUE/AX-b/AX-b.jsonl', ('sentence1', 'sentence2'), '6db806'),
+                                ('AX_g', 'SuperGLUE/AX-g/AX-g.jsonl', ('premise', 'hypothesis'), '66caf3'),
+                                ('RTE', 'SuperGLUE/RTE/val.jsonl', ('premise', 'hypothesis'), '66caf3')):
+    register(Dataset(
+        name=f'{_name}_ppl', abbr=_name, category='Reasoning', file=_file, gold='label', human='', extractor=str,
+        metric=accuracy, version=_v, mode='ppl', ppl_for=(_name,), ppl=entailment_ppl(*_pair)))
+
+# %% ../nbs/06c_reasoning.ipynb #c1638513
+_CB_PPL = '{premise}\n{hypothesis}\nWhat is the relation between the two sentences?\n'
+register(Dataset(
+    name='CB_ppl', abbr='CB', category='Reasoning', file='SuperGLUE/CB/val.jsonl', gold='label', human='',
+    extractor=str, metric=accuracy, version='0143fe', mode='ppl', ppl_for=('CB',),
+    ppl={'contradiction': _CB_PPL + 'Contradiction', 'entailment': _CB_PPL + 'Entailment',
+         'neutral': _CB_PPL + 'Neutral'}))
+
+_COPA_PPL = '{premise}\nQuestion: What may be the {question}?\nAnswer:\n'
+register(Dataset(
+    name='COPA_ppl', abbr='COPA', category='Reasoning', file='SuperGLUE/COPA/val.jsonl', gold='label', human='',
+    extractor=str, metric=accuracy, version='9f3618', mode='ppl', ppl_for=('COPA',),
+    ppl={'0': _COPA_PPL + '{choice1}', '1': _COPA_PPL + '{choice2}'}))
 
 # %% ../nbs/06c_reasoning.ipynb #cfb0f6b4
 def prepare_hellaswag(r: dict) -> dict:
@@ -170,6 +246,62 @@ def prepare_winogrande(r: dict) -> dict:
 choice('winogrande', 'winogrande', 'Language', 'winogrande/dev.jsonl',
        'Question: {prompt}\nA. {only_option1}\nB. {only_option2}\nAnswer:',
        'AB', '458220', prepare=prepare_winogrande, gold='answer')
+
+# %% ../nbs/06c_reasoning.ipynb #47a2aed6
+def prepare_hellaswag_ppl(r: dict) -> dict:
+    "lm-eval hellaswag record -> ctx (the query after its second ': ', as `HellaswagDataset`), A-D, label 0-3."
+    return {'ctx': r['query'].split(': ', 2)[-1], **dict(zip('ABCD', r['choices'])), 'label': r['gold']}
+
+register(Dataset(
+    name='hellaswag_ppl', abbr='hellaswag', category='Reasoning', file='hellaswag/hellaswag.jsonl',
+    prepare=prepare_hellaswag_ppl, gold='label', human='', extractor=str, metric=accuracy, version='47bff9', mode='ppl',
+    ppl_for=('hellaswag',), ppl={str(i): '{ctx}\n{' + k + '}' for i, k in enumerate('ABCD')}))
+
+# %% ../nbs/06c_reasoning.ipynb #cf00ce44
+def prepare_piqa_ppl(r: dict) -> dict:
+    "piqa record with its label line -> goal, sol1, sol2, label as `int(label)` ('0', '1')."
+    return {'goal': r['goal'], 'sol1': r['sol1'], 'sol2': r['sol2'], 'label': str(int(r['label']))}
+
+register(Dataset(
+    name='piqa_ppl', abbr='piqa', category='Reasoning', file=('piqa/dev.jsonl', 'piqa/dev-labels.lst'),
+    loader=with_labels, prepare=prepare_piqa_ppl, gold='label', human='', extractor=str, metric=accuracy,
+    version='1cf9f0', mode='ppl', ppl_for=('piqa',),
+    ppl={'0': 'The following makes sense: \nQ: {goal}\nA: {sol1}\n',
+         '1': 'The following makes sense: \nQ: {goal}\nA: {sol2}\n'}))
+
+# %% ../nbs/06c_reasoning.ipynb #0cad8090
+_SIQA_PPL = '{context}\nQuestion: {question}\nAnswer:\n'
+register(Dataset(
+    name='siqa_ppl', abbr='siqa', category='Reasoning', file=('siqa/dev.jsonl', 'siqa/dev-labels.lst'),
+    loader=with_labels,
+    prepare=lambda r: {**r, 'label': str(int(r['label']))}, gold='label', human='', extractor=str, metric=accuracy,
+    version='ced5f6', mode='ppl', ppl_for=('siqa',),
+    ppl={'1': _SIQA_PPL + '{answerA}', '2': _SIQA_PPL + '{answerB}', '3': _SIQA_PPL + '{answerC}'}))
+
+# %% ../nbs/06c_reasoning.ipynb #f08889b3
+def prepare_storycloze_ppl(r: dict) -> dict:
+    "xstory_cloze record -> context (the four sentences), the two endings, answer_right_ending ('1', '2')."
+    return {'context': ' '.join(r[f'input_sentence_{i}'] for i in range(1, 5)), 'sentence_quiz1': r['sentence_quiz1'],
+            'sentence_quiz2': r['sentence_quiz2'], 'answer_right_ending': str(r['answer_right_ending'])}
+
+register(Dataset(
+    name='storycloze_ppl', abbr='story_cloze', category='Reasoning',
+    file=('xstory_cloze/en_train.jsonl', 'xstory_cloze/en_eval.jsonl'), loader=storycloze_rows,
+    prepare=prepare_storycloze_ppl, gold='answer_right_ending', human='', extractor=str, metric=accuracy,
+    version='496661', mode='ppl', ppl_for=('storycloze',),
+    ppl={'1': '{context}\n{sentence_quiz1}', '2': '{context}\n{sentence_quiz2}'}))
+
+# %% ../nbs/06c_reasoning.ipynb #e3b29983
+def prepare_winogrande_ppl(r: dict) -> dict:
+    "winogrande record -> opt1/opt2 (the sentence with `_` replaced by each option), answer ('1', '2' or '')."
+    s = r['sentence']
+    return {'opt1': s.replace('_', r['option1']), 'opt2': s.replace('_', r['option2']), 'answer': str(r['answer'])}
+
+register(Dataset(
+    name='winogrande_ppl_55a66e', abbr='winogrande', category='Language', file='winogrande/dev.jsonl',
+    prepare=prepare_winogrande_ppl, gold='answer', human='', extractor=str, metric=accuracy, version='55a66e',
+    mode='ppl', ppl_for=('winogrande',), ppl={'1': 'Good sentence: {opt1}', '2': 'Good sentence: {opt2}'},
+    notes='OpenCompass has no winogrande_ppl default; 55a66e and 9307fd give the same prompts'))
 
 # %% ../nbs/06c_reasoning.ipynb #5144df02
 BBH_MCQ = tuple(table('bbh')['mcq'])     # tasks answered with an option (X)
