@@ -19,11 +19,13 @@ if 'OCNB_DATA_DIR' not in os.environ and (ROOT.parent/'shared'/'data').exists():
 
 import pandas, aiohttp  # noqa: F401,E402  loaded before the clock, as in a notebook session
 import ocnb.pipeline as P, ocnb.datasets as D  # noqa: E402
+try: import ocnb.plan as PL  # noqa: E402  (the planning stage, since issue 10's second split)
+except ImportError: PL = None
 
 SPENT = collections.Counter()
 # Nested phases: load_subset, load_shots and render_turns are inside plan_subset.
-PHASES = [(P, 'plan_subset'), (D, 'load_subset'), (D, 'load_shots'), (D, 'render_turns'), (P, 'request_body'),
-          (P, 'encode_bodies'), (P, 'score_rows'), (P, 'part_columns'), (P, 'write_predictions'), (P, 'collect'),
+PHASES = [(PL or P, 'plan_subset'), (D, 'load_subset'), (D, 'load_shots'), (D, 'render_turns'), (PL or P, 'request_body'),
+          (PL or P, 'encode_bodies'), (P, 'score_rows'), (P, 'part_columns'), (P, 'write_predictions'), (P, 'collect'),
           (P, 'write_run')]
 
 def timed(mod, name):
@@ -35,7 +37,8 @@ def timed(mod, name):
         try: return f(*a, **k)
         finally: SPENT[name] += time.perf_counter() - t
     setattr(mod, name, wrapper)
-    if hasattr(P, name): setattr(P, name, wrapper)
+    for m in (P, PL):   # the copies the pipeline and the planning stage imported
+        if m is not None and hasattr(m, name): setattr(m, name, wrapper)
 
 def main():
     for mod, name in PHASES: timed(mod, name)
