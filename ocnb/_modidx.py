@@ -673,5 +673,6 @@ d = { 'settings': { 'branch': 'main',
                               'ocnb.testing.reasoning_reply': ('testing.html#reasoning_reply', 'ocnb/testing.py'),
                               'ocnb.testing.repeat_responder': ('testing.html#repeat_responder', 'ocnb/testing.py'),
                               'ocnb.testing.run_in_thread': ('testing.html#run_in_thread', 'ocnb/testing.py'),
+                              'ocnb.testing.serve_app': ('testing.html#serve_app', 'ocnb/testing.py'),
                               'ocnb.testing.server_from_args': ('testing.html#server_from_args', 'ocnb/testing.py'),
                               'ocnb.testing.test_tokens': ('testing.html#test_tokens', 'ocnb/testing.py')}}}

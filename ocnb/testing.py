@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['DEFAULT_ANSWER', 'FAULT_KINDS', 'prompt_of', 'body_key', 'fixed_responder', 'reasoning_reply', 'echo_responder',
            'repeat_responder', 'completion_json', 'error_json', 'test_tokens', 'logprob_reply', 'logprob_responder',
-           'Faults', 'TestServer', 'run_in_thread', 'server_from_args', 'main']
+           'Faults', 'TestServer', 'run_in_thread', 'server_from_args', 'main', 'serve_app']
 
 # %% ../nbs/01_testing.ipynb #4b0598d7
 import argparse, asyncio, hashlib, itertools, json, socket, struct, sys, threading, time
@@ -459,3 +459,16 @@ def main(argv=None):
 
 # %% ../nbs/01_testing.ipynb #6efd891f
 if __name__ == '__main__' and '__file__' in globals() and not hasattr(sys, 'ps1'): main()
+
+# %% ../nbs/01_testing.ipynb #221989d6
+def serve_app(app) -> tuple:
+    "Run the aiohttp `app` on a free 127.0.0.1 port in a daemon thread: `(base URL ending in /v1, stop())`."
+    loop, ready, runner, port = asyncio.new_event_loop(), threading.Event(), web.AppRunner(app), []
+    async def start():
+        await runner.setup(); site = web.TCPSite(runner, '127.0.0.1', 0); await site.start()
+        port.append(site._server.sockets[0].getsockname()[1]); ready.set()
+    threading.Thread(target=lambda: (loop.run_until_complete(start()), loop.run_forever()), daemon=True).start()
+    if not ready.wait(60): raise RuntimeError('the app did not start within 60 s')
+    def stop():
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(60); loop.call_soon_threadsafe(loop.stop)
+    return f'http://127.0.0.1:{port[0]}/v1', stop
