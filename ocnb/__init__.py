@@ -17,7 +17,7 @@ class _CallableModule(_types.ModuleType):
 _extract_module.__class__ = _CallableModule
 
 _lazy = {'evaluate': 'pipeline', 'aevaluate': 'pipeline', 'EvalResult': 'result', 'rescore': 'pipeline',
-         'run_task': 'task', 'Summarizer': 'task', 'EvalForm': 'form', 'datasets_info': 'datasets',
+         'run_task': 'task', 'Summarizer': 'task', 'EvalForm': 'form', 'datasets_info': 'download',
          'TestServer': 'testing', 'Client': 'client', 'compare': 'analysis', 'SampleBrowser': 'browser',
          'filter_samples': 'browser', 'disagreements': 'browser', 'demo_server': 'demo',
          'download_data': 'download', 'data_status': 'download', 'from_hf': 'hf'}

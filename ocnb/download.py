@@ -10,8 +10,8 @@ from pathlib import Path
 from .config import ConfigError, resolve_data_dir
 
 # %% auto #0
-__all__ = ['SOURCES', 'DownloadError', 'expected_files', 'dataset_folder', 'data_status', 'fetch', 'archive_root',
-           'check_archive', 'unpack', 'download_data']
+__all__ = ['SOURCES', 'DownloadError', 'expected_files', 'dataset_folder', 'data_status', 'datasets_info', 'fetch',
+           'archive_root', 'check_archive', 'unpack', 'download_data']
 
 # %% ../nbs/06e_download.ipynb #6f839c1c
 SOURCES = {
@@ -56,6 +56,36 @@ def data_status(data_dir=None, datasets=None, rows: bool = True):
             except ConfigError as e: note = str(e)
         out.append(dict(dataset=name, expected=len(files), present=len(files) - len(missing), missing=len(missing),
                         rows=n, note=note))
+    df = pd.DataFrame(out)
+    df['rows'] = df['rows'].astype('Int64')
+    return df
+
+# %% ../nbs/06e_download.ipynb #d3585a27
+def _found(ds, data_dir, count: bool):
+    "(all files present, number of test rows or None)."
+    from ocnb.datasets import check_files, count_rows
+    from ocnb.data import DataMissing
+    try: check_files(ds, data_dir)
+    except DataMissing: return False, None
+    return True, count_rows(ds, data_dir) if count else None
+
+def datasets_info(data_dir=None, rows: bool = True, mode='gen'):
+    "A DataFrame describing the registered datasets of `mode` (None: all) and whether their data is in `data_dir`."
+    import pandas as pd
+    from ocnb.datasets import DATASETS, load_families, check_mode
+    out = []
+    load_families()
+    for name, ds in DATASETS.items():
+        if mode is not None and ds.mode != check_mode(mode): continue
+        subs = [ds.for_subset(s) for s in ds.subset_names()]
+        names = [(s.group_metrics or (s.metric.name,)) if ds.group else (s.metric.name,) for s in subs]
+        metrics = list(dict.fromkeys(m for ns in names for m in ns))
+        versions = {s.version for s in subs}
+        local, n = _found(ds, data_dir, rows)
+        out.append(dict(name=name, mode=ds.mode, category=ds.category, subsets=len(ds.subsets) or 1,
+                        metric=', '.join(metrics),
+                        few_shot=ds.n_fewshot, version=versions.pop() if len(versions) == 1 else '-',
+                        max_out_len=ds.max_out_len, local=local, rows=n, aliases=', '.join(ds.aliases), notes=ds.notes))
     df = pd.DataFrame(out)
     df['rows'] = df['rows'].astype('Int64')
     return df
