@@ -15,9 +15,9 @@ from .metrics import (Metric, accuracy, em_score, tydiqa_em, tydiqa_f1, lambada_
 # %% auto #0
 __all__ = ['FLORES_LANGS', 'FLORES_SUBSETS', 'FLORES_VERSIONS', 'OBQA_SUBSETS', 'TNEWS_LABELS', 'TYDIQA_PROMPTS',
            'TYDIQA_VERSIONS', 'OBQA_PPL_SUBSETS', 'aligned', 'prepare_wsc', 'prepare_chid', 'prepare_wsc_ppl',
-           'prepare_chid_ppl', 'prepare_cluewsc_ppl', 'bleu_for', 'flores_vars', 'prepare_c3', 'prepare_multirc',
-           'prepare_race', 'prepare_obqa', 'prepare_squad', 'metrics_together', 'prepare_tydiqa', 'xsum_rows',
-           'prepare_c3_ppl', 'prepare_multirc_ppl']
+           'prepare_chid_ppl', 'prepare_cluewsc_ppl', 'bleu_for', 'flores_vars', 'c3_rows', 'prepare_c3',
+           'prepare_multirc', 'prepare_race', 'prepare_obqa', 'prepare_squad', 'metrics_together', 'prepare_tydiqa',
+           'xsum_rows', 'prepare_c3_ppl', 'prepare_multirc_ppl']
 
 # %% ../nbs/06d_language.ipynb #600f98f9
 def aligned(src_path, tgt_path, src='src', tgt='tgt') -> list[dict]:
@@ -177,17 +177,22 @@ register(Dataset(
     notes='first 8 dev sentences as examples instead of the TopK retriever (needs all-mpnet-base-v2); first line of '
     'every output; BLEU tokenizer per target script'))
 
-# %% ../nbs/06d_language.ipynb #513cec87
-def prepare_c3(doc: list) -> list[dict]:
-    "CLUE C3 file (a JSON list of [paragraphs, questions, id]) -> one row per question."
+# %% ../nbs/06d_language.ipynb #71d57e50
+def c3_rows(doc: list, sep: str, pad, labels: str) -> list[dict]:
+    """CLUE C3 file (a JSON list of [paragraphs, questions, id]) -> one row per question: paragraphs joined by `sep`,
+    four choices (each missing one `pad(choices)`), the answer's label from `labels` (the gen and ppl loaders differ)."""
     rows = []
     for paragraphs, questions, *_ in doc:
-        content = ''.join(''.join(p) for p in paragraphs)
+        content = sep.join(''.join(p) for p in paragraphs)
         for q in questions:
-            ch = list(q['choice']) + ['[NULL]'] * (4 - len(q['choice']))
+            ch = list(q['choice']) + [pad(q['choice'])] * (4 - len(q['choice']))
             rows.append({'content': content, 'question': q['question'], **{f'choice{i}': c for i, c in enumerate(ch)},
-                         'label': 'ABCD'[q['choice'].index(q['answer'])]})
+                         'label': labels[q['choice'].index(q['answer'])]})
     return rows
+
+def prepare_c3(doc: list) -> list[dict]:
+    "The gen loader's rows: paragraphs joined with nothing, missing choices '[NULL]', labels A-D."
+    return c3_rows(doc, '', lambda ch: '[NULL]', 'ABCD')
 
 register(Dataset(
     name='C3', abbr='C3', category='Understanding', file='CLUE/C3/dev_0.json', fmt='json', prepare=prepare_c3,
@@ -325,17 +330,10 @@ register(Dataset(
     human='Document：{dialogue}\nBased on the previous text, provide a brief single summary:', gold='summary',
     extractor=first_line, metric=xsum_rouge, version='31397e'))
 
-# %% ../nbs/06d_language.ipynb #05ec285e
+# %% ../nbs/06d_language.ipynb #c3c16de8
 def prepare_c3_ppl(doc: list) -> list[dict]:
     "CLUE C3 file -> one row per question as `C3Dataset`: paragraphs joined by ' ', choices padded with the first."
-    rows = []
-    for paragraphs, questions, *_ in doc:
-        content = ' '.join(''.join(p) for p in paragraphs)
-        for q in questions:
-            ch = list(q['choice']) + [q['choice'][0]] * (4 - len(q['choice']))
-            rows.append({'content': content, 'question': q['question'], **{f'choice{i}': c for i, c in enumerate(ch)},
-                         'label': str(q['choice'].index(q['answer']))})
-    return rows
+    return c3_rows(doc, ' ', lambda ch: ch[0], '0123')
 
 register(Dataset(
     name='C3_ppl', abbr='C3', category='Understanding', file='CLUE/C3/dev_0.json', fmt='json', prepare=prepare_c3_ppl,
